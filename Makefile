@@ -1,0 +1,38 @@
+# 便民服务一本通 — two commands do everything on a fresh Debian machine:
+#   make booklet   set up (once), check data/ and render every PDF into output/
+#   make test      set up (once), then run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+FONT_FILES := fonts/NotoSansCJKsc-Regular.otf fonts/NotoSansCJKsc-Bold.otf \
+              fonts/NotoSerifCJKsc-Regular.otf fonts/NotoSerifCJKsc-Bold.otf
+DATA ?= data
+OUT ?= output
+
+.PHONY: booklet check test setup clean
+.DEFAULT_GOAL := booklet
+
+booklet: setup
+	$(BIN)/booklet build --data $(DATA) --out $(OUT)
+
+check: setup
+	$(BIN)/booklet check --data $(DATA)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+setup: $(INSTALLED) $(FONT_FILES)
+
+# The stamp is newer than pyproject.toml once everything is installed: a second run installs nothing.
+$(INSTALLED): pyproject.toml scripts/system-packages
+	scripts/system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+$(FONT_FILES) &: | $(INSTALLED)
+	$(BIN)/booklet fonts
+
+clean:
+	rm -rf $(OUT) .pytest_cache .hypothesis

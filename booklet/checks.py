@@ -1,0 +1,149 @@
+"""Checks across records and files: ids, references, photos, printable characters, warnings."""
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from booklet import fonts, photos
+from booklet.diagnostics import field_path
+from booklet.load import Project, record_name
+
+_KIND_NAMES = {"station": "站所", "cadre": "干部", "service": "服务事项"}
+
+
+def check(project: Project, fonts_dir: Path) -> None:
+    """Add every cross-record problem of `project` to `project.problems`."""
+    _unique_ids(project)
+    _references(project)
+    _photos(project)
+    _glyphs(project, fonts.coverage(fonts_dir))
+    _shared_mobiles(project)
+    _empty_stations(project)
+    project.problems.sort(key=lambda p: (p.file, p.line or 0, p.column or 0))
+
+
+def _unique_ids(project: Project) -> None:
+    for kind, ids in project.written_ids.items():
+        for value, origins in ids.items():
+            first = origins[0]
+            line = first.doc.node_at(first.loc + ("id",))[0].start_mark.line + 1
+            for other in origins[1:]:
+                project.problems.append(other.problem(
+                    "id", message=f"{other.name} id: {_KIND_NAMES[kind]}编号「{value}」"
+                    f"重复，{first.doc.display}:{line} 已经用过"))
+
+
+def _dangling(project: Project, kind: str, value: str) -> str | None:
+    """Why `value` does not name a record of `kind`, or None when it does (or cannot be known)."""
+    if kind not in project.read or value in project.written_ids[kind]:
+        return None
+    text = f"{_KIND_NAMES[kind]}编号「{value}」不存在"
+    guess = difflib.get_close_matches(value, list(project.written_ids[kind]), n=1, cutoff=0.6)
+    return text + (f"，是不是「{guess[0]}」？" if guess else "")
+
+
+def _references(project: Project) -> None:
+    for cadre in project.cadres:
+        if why := _dangling(project, "station", cadre.station):
+            project.problems.append(project.origin(cadre).problem("station", message=f"{cadre.name} station: {why}"))
+
+    categories = [c.name for c in project.org.categories] if project.org else None
+    for service in project.services:
+        origin = project.origin(service)
+        if why := _dangling(project, "station", service.station):
+            origin_msg = f"{service.name} station: {why}"
+            project.problems.append(origin.problem("station", message=origin_msg))
+        if categories is not None and service.category not in categories:
+            guess = difflib.get_close_matches(service.category, categories, n=1, cutoff=0.3)
+            hint = f"，是不是「{guess[0]}」？" if guess else f"，可选：{'、'.join(categories)}"
+            project.problems.append(origin.problem(
+                "category", message=f"{service.name} category: 分类「{service.category}」不在 org.yaml 的 categories 中{hint}"))
+        seen: set[str] = set()
+        for index, handler in enumerate(service.handlers):
+            where = f"{service.name} handlers[{index + 1}]"
+            if handler in seen:
+                project.problems.append(origin.problem("handlers", index, message=f"{where}: 经办人「{handler}」重复"))
+            seen.add(handler)
+            if why := _dangling(project, "cadre", handler):
+                project.problems.append(origin.problem("handlers", index, message=f"{where}: {why}"))
+                continue
+            cadre = project.cadre(handler)
+            station = project.station(service.station)
+            if cadre is not None and station is not None and cadre.station != station.id:
+                home = project.station(cadre.station)
+                project.problems.append(origin.problem(
+                    "handlers", index, warning=True,
+                    message=f"{where}: 经办人 {cadre.name} 属于{home.name if home else cadre.station}，"
+                    f"不在受理站所{station.name}"))
+
+    if categories is not None:
+        used = {s.category for s in project.services}
+        for index, name in enumerate(categories):
+            if name not in used and "service" in project.read:
+                project.problems.append(project.origin(project.org).problem(
+                    "categories", index, warning=True, message=f"分类「{name}」下没有服务事项，不会印出这一章"))
+
+
+def _photos(project: Project) -> None:
+    for cadre in project.cadres:
+        origin = project.origin(cadre)
+        if cadre.photo is None:
+            project.problems.append(origin.problem(
+                "name", warning=True, message=f"{cadre.name}: 没有照片，便民身份证上将印占位图"))
+            continue
+        try:
+            photos.inspect(project.data_dir, cadre.photo)
+        except photos.PhotoError as exc:
+            project.problems.append(origin.problem("photo", message=f"{cadre.name} photo: {exc}"))
+
+
+def _glyphs(project: Project, covered: frozenset[int]) -> None:
+    """Every character must be in the fonts: a missing one prints as an empty box."""
+    for doc in project.documents:
+        for loc, node in _scalars(doc.root, ()):
+            bad = fonts.unprintable(node.value, covered)
+            if not bad:
+                continue
+            if len(loc) >= 2 and isinstance(loc[1], int):
+                subject = f"{record_name(doc.value[loc[0]][loc[1]], loc[1])} {field_path(loc[2:])}"
+            else:
+                subject = field_path(loc)
+            for char in bad:
+                project.problems.append(doc.problem(loc, f"{subject.strip()}: {fonts.describe_char(char)}"))
+
+
+def _scalars(node: yaml.Node, loc: tuple[str | int, ...]):
+    if isinstance(node, yaml.ScalarNode):
+        yield loc, node
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _scalars(item, loc + (index,))
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                yield from _scalars(value, loc + (key.value,))
+
+
+def _shared_mobiles(project: Project) -> None:
+    owners: dict[str, list] = defaultdict(list)
+    for cadre in project.cadres:
+        if cadre.mobile is not None:
+            owners[cadre.mobile.e164].append(cadre)
+    for same in owners.values():
+        for cadre in same[1:]:
+            project.problems.append(project.origin(cadre).problem(
+                "mobile", warning=True, message=f"{cadre.name} mobile: 与 {same[0].name} 的手机号码相同"))
+
+
+def _empty_stations(project: Project) -> None:
+    if "cadre" not in project.read:
+        return
+    staffed = {c.station for c in project.cadres} | {
+        o.raw.get("station") for origins in project.written_ids["cadre"].values() for o in origins}
+    for station in project.stations:
+        if station.id not in staffed:
+            project.problems.append(project.origin(station).problem(
+                "id", warning=True, message=f"{station.name}: 这个站所没有干部"))

@@ -1,0 +1,114 @@
+"""The `booklet` command: parses the command line and calls the module that does the work."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from booklet import __version__
+from booklet.diagnostics import summary
+from booklet.status import Exit
+
+app = typer.Typer(
+    help="便民服务一本通生成器：从 data/ 中的 YAML 数据生成一本通、便民身份证和联系卡 PDF。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DataDir = Annotated[Path, typer.Option("--data", help="数据目录（org.yaml、stations.yaml、cadres.yaml、services/）。")]
+OutDir = Annotated[Path, typer.Option("--out", help="输出目录，生成的 PDF 放在这里。")]
+Strict = Annotated[bool, typer.Option("--strict", help="有警告也算失败（正式印刷前建议使用）。")]
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _checked(data: Path, strict: bool):
+    """Load and check the data; print every problem; exit unless it may be rendered."""
+    from booklet.build import check_data
+    from booklet.fonts import FontsMissing
+
+    try:
+        project = check_data(data)
+    except FontsMissing as exc:
+        _err(f"错误：{exc}")
+        raise typer.Exit(Exit.SETUP) from None
+    for problem in project.problems:
+        _err(str(problem))
+    failed = not project.ok or (strict and project.problems)
+    if project.problems:
+        verdict = "，未生成任何文件" if failed else ""
+        _err(f"{summary(project.problems)}{verdict}。")
+    if failed:
+        if project.ok:
+            _err("（--strict：警告也算失败）")
+        raise typer.Exit(Exit.INVALID_DATA)
+    return project
+
+
+@app.command()
+def check(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
+    """检查数据：列出所有错误和警告（文件:行:列），不生成文件。"""
+    project = _checked(data, strict)
+    typer.echo(
+        f"数据检查通过：{len(project.stations)} 个站所，{len(project.cadres)} 名干部，"
+        f"{len(project.services)} 个服务事项。"
+    )
+
+
+@app.command()
+def build(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
+    """检查数据并生成全部 PDF（一本通等）到输出目录。"""
+    from booklet.build import build as run_build
+    from booklet.render import RenderError
+
+    project = _checked(data, strict)
+    try:
+        written = run_build(project, out)
+    except RenderError as exc:
+        _err(f"错误：{exc}")
+        _err("未生成任何文件，原有文件保持不变。")
+        raise typer.Exit(Exit.RENDER_FAILED) from None
+    for item in written:
+        typer.echo(f"已生成 {item.path}（{item.pages} 页，{item.size / 1024 / 1024:.1f} MB）")
+
+
+@app.command()
+def fonts() -> None:
+    """把字体安装到 fonts/（从 Debian 的 fonts-noto-cjk 中提取简体中文字形）。make 会自动运行。"""
+    from booklet import fonts as font_files
+    from booklet.paths import FONTS
+
+    try:
+        written = font_files.install(FONTS)
+    except font_files.FontsMissing as exc:
+        _err(f"错误：{exc}")
+        raise typer.Exit(Exit.SETUP) from None
+    for path in written:
+        typer.echo(f"已安装字体 {path}")
+
+
+@app.command()
+def version() -> None:
+    """显示版本号。"""
+    typer.echo(f"booklet {__version__}")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        app()
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for whoever fixes it
+        if os.environ.get("BOOKLET_DEBUG"):
+            traceback.print_exc()
+        _err(f"内部错误：{type(exc).__name__}: {exc}")
+        _err("这是 booklet 自身的问题，请把这条信息报告给维护人员（设置 BOOKLET_DEBUG=1 可看到详细信息）。")
+        sys.exit(Exit.INTERNAL)

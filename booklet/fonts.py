@@ -1,0 +1,115 @@
+"""The project's fonts: which files, how the set-up puts them in fonts/, which characters they have."""
+from __future__ import annotations
+
+import logging
+import os
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# Debian's fonts-noto-cjk ships these collections; face 2 of each is Simplified Chinese.
+SYSTEM_FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"),)
+
+
+@dataclass(frozen=True)
+class FontFile:
+    family: str
+    weight: int
+    filename: str
+    collection: str
+    """The Debian collection the set-up extracts this face from."""
+
+
+FONT_FILES = (
+    FontFile("Noto Sans CJK SC", 400, "NotoSansCJKsc-Regular.otf", "NotoSansCJK-Regular.ttc"),
+    FontFile("Noto Sans CJK SC", 700, "NotoSansCJKsc-Bold.otf", "NotoSansCJK-Bold.ttc"),
+    FontFile("Noto Serif CJK SC", 400, "NotoSerifCJKsc-Regular.otf", "NotoSerifCJK-Regular.ttc"),
+    FontFile("Noto Serif CJK SC", 700, "NotoSerifCJKsc-Bold.otf", "NotoSerifCJK-Bold.ttc"),
+)
+
+
+class FontsMissing(Exception):
+    """The fonts are not in fonts/; the message says how to put them there."""
+
+
+def missing(fonts_dir: Path) -> list[Path]:
+    return [fonts_dir / f.filename for f in FONT_FILES if not (fonts_dir / f.filename).is_file()]
+
+
+def require(fonts_dir: Path) -> None:
+    absent = missing(fonts_dir)
+    if absent:
+        names = "、".join(p.name for p in absent)
+        raise FontsMissing(
+            f"{fonts_dir} 中缺少字体 {names}：请先运行 make booklet（或 booklet fonts）安装字体"
+        )
+
+
+def install(fonts_dir: Path, sources: tuple[Path, ...] = SYSTEM_FONT_DIRS) -> list[Path]:
+    """Extract the Simplified Chinese faces from Debian's collections into `fonts_dir`.
+
+    A standalone file is what `@font-face` needs: a `url()` to the .ttc would take face 0,
+    the Japanese one, and WeasyPrint would copy the whole collection for every document.
+    """
+    from fontTools.ttLib import TTCollection
+
+    written = []
+    for font in FONT_FILES:
+        target = fonts_dir / font.filename
+        if target.is_file():
+            continue
+        collection = next((d / font.collection for d in sources if (d / font.collection).is_file()), None)
+        if collection is None:
+            raise FontsMissing(
+                f"找不到 {font.collection}：请先安装 Debian 的 fonts-noto-cjk 软件包"
+                "（sudo apt-get install fonts-noto-cjk），或把 "
+                f"{font.filename} 放进 {fonts_dir}"
+            )
+        faces = TTCollection(str(collection), lazy=True).fonts
+        face = next((f for f in faces if f["name"].getDebugName(1) == font.family), None)
+        if face is None:
+            raise FontsMissing(f"{collection} 中没有 {font.family} 字体")
+        partial = target.with_suffix(".part")
+        face.save(str(partial))
+        os.replace(partial, target)
+        written.append(target)
+        log.info("已安装字体 %s", target)
+    return written
+
+
+@cache
+def coverage(fonts_dir: Path) -> frozenset[int]:
+    """Code points that every one of the fonts can draw: text may use only these."""
+    from fontTools.ttLib import TTFont
+
+    require(fonts_dir)
+    common: set[int] | None = None
+    for font in FONT_FILES:
+        cmap = set(TTFont(str(fonts_dir / font.filename), lazy=True).getBestCmap())
+        common = cmap if common is None else common & cmap
+    return frozenset(common or ())
+
+
+def unprintable(text: str, covered: frozenset[int]) -> list[str]:
+    """The characters of `text` that would print as an empty box (or not at all)."""
+    bad = []
+    for char in text:
+        if char in "\n\t\r ":
+            continue
+        code = ord(char)
+        if 0xE000 <= code <= 0xF8FF or code not in covered or unicodedata.category(char) == "Cc":
+            if char not in bad:
+                bad.append(char)
+    return bad
+
+
+def describe_char(char: str) -> str:
+    code = ord(char)
+    if 0xE000 <= code <= 0xF8FF:
+        return f"「{char}」(U+{code:04X}) 是私用区字符（旧系统造的字），请改用标准汉字"
+    if unicodedata.category(char) == "Cc":
+        return f"控制字符 U+{code:04X}，请删掉"
+    return f"「{char}」(U+{code:04X}) 字体中没有这个字，印出来会是空框"

@@ -1,0 +1,329 @@
+"""The data model: what a street office keeps in data/, declared once.
+
+Each field's docstring is its help text; the words before the first 「，」 are the field's
+Chinese name in error messages, so keep that first phrase short.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from booklet.phones import Kind, Phone, PhoneField
+
+# --- field types ----------------------------------------------------------------------------
+
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_MARKUP = re.compile(r"[<>&]|&#|\\u")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.fullmatch(value):
+        raise PydanticCustomError(
+            "booklet", "编号「{value}」只能用小写英文字母、数字、- 和 _，且以字母或数字开头",
+            {"value": value},
+        )
+    return value
+
+
+def _check_name(value: str) -> str:
+    if _MARKUP.search(value):
+        raise PydanticCustomError(
+            "booklet", "「{value}」含有 <、>、& 等标记符号，名称只能是纯文字", {"value": value}
+        )
+    return value
+
+
+_YES = {"是", "有", "true", "yes", "y", "on", "1"}
+_NO = {"否", "无", "false", "no", "n", "off", "0"}
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise PydanticCustomError("booklet", "「{value}」应为 是 或 否", {"value": value})
+    return value
+
+
+_FREE = {"", "无", "免费", "0", "0元", "零", "不收费"}
+
+
+def _fee(value: str) -> str:
+    # Guides must say 不收费; "无" reads as "no information" to a resident.
+    return "不收费" if value.strip() in _FREE else value
+
+
+Text = Annotated[str, Field(min_length=1)]
+Id = Annotated[str, AfterValidator(_check_id)]
+Name = Annotated[str, Field(min_length=1), AfterValidator(_check_name)]
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+Days = Annotated[int, Field(ge=1, le=365)]
+Mobile = Annotated[Phone, PhoneField(Kind.MOBILE)]
+AnyPhone = Annotated[Phone, PhoneField(Kind.MOBILE, Kind.LANDLINE)]
+ServiceNumber = Annotated[Phone, PhoneField(Kind.MOBILE, Kind.LANDLINE, Kind.SHORT)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        use_attribute_docstrings=True,
+    )
+
+
+# --- org.yaml -------------------------------------------------------------------------------
+
+
+class Edition(Record):
+    number: Annotated[int, Field(ge=1)]
+    """版次，如 1 表示第 1 版。"""
+    date: datetime.date
+    """版次日期，写作 2026-11-01；也是 PDF 的创建日期。"""
+
+
+class Supervision(Record):
+    name: Name = "作风办"
+    """监督机构名称，如「街道作风办」「效能办」。"""
+    phone: ServiceNumber
+    """监督投诉电话，印在封面、每块便民身份证和每张联系卡上。"""
+    address: str | None = None
+    """监督机构地址，可不填。"""
+
+
+class Channels(Record):
+    secretary_mailbox: str | None = None
+    """书记信箱，写信箱所在位置，如「街道办事处大门左侧」。"""
+    mail_address: str | None = None
+    """来信地址，含邮编。"""
+    email: str | None = None
+    """电子邮箱。"""
+    wechat: str | None = None
+    """微信公众号名称。"""
+    weibo: str | None = None
+    """微博账号名称。"""
+    website: str | None = None
+    """网站地址。"""
+    hotline: ServiceNumber = Phone("12345", "12345", Kind.SHORT)
+    """政务服务便民热线，默认 12345。"""
+
+    @model_validator(mode="after")
+    def _email_shape(self) -> Channels:
+        if self.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.email):
+            raise PydanticCustomError("booklet", "email「{value}」不是有效的电子邮箱", {"value": self.email})
+        return self
+
+
+class Category(Record):
+    name: Name
+    """事项分类名称，如「社会救助」；一本通按此顺序分章。"""
+    intro: str | None = None
+    """分类简介，印在该章开头，可不填。"""
+
+
+class Org(Record):
+    name: Name
+    """街道（乡镇）名称，如「云溪街道办事处」。"""
+    region: str | None = None
+    """所属地区，如「示例市云溪区」，印在封面。"""
+    address: Text
+    """办公地址。"""
+    postcode: Annotated[str, Field(pattern=r"^\d{6}$")] | None = None
+    """邮政编码，6 位数字。"""
+    area_code: Annotated[str, Field(pattern=r"^0\d{2,3}$")] | None = None
+    """长途区号，如 0571；写固定电话时省略区号的，自动补上。"""
+    edition: Edition
+    """版次与日期。"""
+    hall_hours: Text
+    """便民服务大厅办公时间，站所未写办公时间的以此为准。"""
+    hall_phone: AnyPhone | None = None
+    """便民服务大厅咨询电话。"""
+    supervision: Supervision
+    """作风监督与投诉。"""
+    channels: Channels = Field(default_factory=Channels)
+    """其他联系渠道：书记信箱、邮箱、微信、微博、12345。"""
+    remedy: str | None = None
+    """救济途径，如「对办理结果不服的，可依法申请行政复议或提起行政诉讼」。"""
+    categories: Annotated[list[Category], Field(min_length=1)]
+    """事项分类，按印刷顺序排列。"""
+
+
+# --- stations.yaml --------------------------------------------------------------------------
+
+
+class Station(Record):
+    id: Id
+    """站所编号，小写字母和数字，如 minzheng。"""
+    name: Name
+    """站所名称，如「民政办」。"""
+    room: Text
+    """办公地点，房间号或窗口，如「便民服务大厅 3 号窗口」。"""
+    hours: str | None = None
+    """办公时间，不填则同便民服务大厅。"""
+    phone: AnyPhone | None = None
+    """站所办公电话。"""
+    remit: Text
+    """一句话职责，印在站所目录。"""
+
+
+# --- cadres.yaml ----------------------------------------------------------------------------
+
+
+class Cadre(Record):
+    id: Id
+    """干部编号，小写字母和数字，如 zhangsan；用作便民身份证的文件名。"""
+    name: Name
+    """姓名。"""
+    pinyin: Annotated[str, Field(pattern=r"^[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ]+$")] | None = None
+    """姓名拼音，仅多音字姓氏（单 shan、曾 zeng、解 xie、覃 qin）需要写，用于排序。"""
+    station: Id
+    """所在站所的编号。"""
+    post: Text
+    """职务，如「民政助理员」。"""
+    duties: Annotated[list[Text], Field(min_length=1)]
+    """工作职责，每条一行。"""
+    mobile: Mobile | None = None
+    """手机号码。"""
+    office_phone: AnyPhone | None = None
+    """办公电话。"""
+    photo: str | None = None
+    """照片，data/ 下的路径，如 photos/zhangsan.jpg；没有照片可不填。"""
+    order: int | None = None
+    """在本站所中的排列顺序，数字小的在前；不填按文件中的顺序。"""
+
+    @property
+    def dial(self) -> Phone:
+        """The number a resident's QR code calls: the mobile reaches the person wherever they are."""
+        return self.mobile or self.office_phone
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Cadre:
+        if self.mobile is None and self.office_phone is None:
+            raise PydanticCustomError("booklet", "手机 mobile 和办公电话 office_phone 至少要填一个")
+        return self
+
+
+# --- services/*.yaml ------------------------------------------------------------------------
+
+
+class Material(Record):
+    name: Text
+    """材料名称，如「居民身份证」。"""
+    originals: Annotated[int, Field(ge=0, le=99)] = 0
+    """原件份数。"""
+    copies: Annotated[int, Field(ge=0, le=99)] = 0
+    """复印件份数。"""
+    form: Literal["纸质", "电子", "纸质或电子"] = "纸质"
+    """材料形式：纸质、电子 或 纸质或电子。"""
+    required: YesNo = True
+    """是否必需，填 否 表示视情况提供。"""
+    note: str | None = None
+    """备注，如来源、填写要求。"""
+
+    @model_validator(mode="after")
+    def _some_count(self) -> Material:
+        if self.originals == 0 and self.copies == 0 and self.form != "电子":
+            raise PydanticCustomError("booklet", "原件 originals 和复印件 copies 至少有一项大于 0")
+        return self
+
+
+class TimeLimit(Record):
+    immediate: YesNo = False
+    """即办件（当场办结）填 是。"""
+    statutory_days: Days | None = None
+    """法定办结时限，工作日数。"""
+    promised_days: Days | None = None
+    """承诺办结时限，工作日数。"""
+    note: str | None = None
+    """时限说明，如「不含公示时间」。"""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TimeLimit:
+        if self.immediate and self.promised_days is not None:
+            raise PydanticCustomError("booklet", "即办件不应再写承诺时限 promised_days")
+        if not self.immediate and self.promised_days is None:
+            raise PydanticCustomError("booklet", "请写承诺时限 promised_days（工作日），或写 immediate: 是（即办）")
+        if (
+            self.promised_days is not None
+            and self.statutory_days is not None
+            and self.promised_days > self.statutory_days
+        ):
+            raise PydanticCustomError(
+                "booklet", "承诺时限 {p} 个工作日长于法定时限 {s} 个工作日",
+                {"p": self.promised_days, "s": self.statutory_days},
+            )
+        return self
+
+
+class Service(Record):
+    id: Id
+    """事项编号，小写字母和数字，如 dibao。"""
+    name: Name
+    """事项名称，如「最低生活保障申请」。"""
+    aliases: list[Name] = []
+    """俗称，如「低保」；印在索引里，方便按俗称查找。"""
+    category: Text
+    """事项分类，须是 org.yaml 中 categories 之一。"""
+    station: Id
+    """受理站所的编号。"""
+    handlers: Annotated[list[Id], Field(min_length=1)]
+    """经办人的干部编号，第一位是主要经办人。"""
+    summary: str | None = None
+    """事项简介。"""
+    conditions: Annotated[list[Text], Field(min_length=1)]
+    """受理条件，每条一行。"""
+    materials: list[Material] = []
+    """申请材料。"""
+    steps: Annotated[list[Text], Field(min_length=1)]
+    """办理流程，每步一行。"""
+    time_limit: TimeLimit
+    """办结时限。"""
+    fee: Annotated[str, AfterValidator(_fee)] = "不收费"
+    """收费标准，不收费的不用写。"""
+    place: str | None = None
+    """办理地点，不填则为受理站所的办公地点。"""
+    hours: str | None = None
+    """办理时间，不填则为受理站所的办公时间。"""
+    basis: list[Text] = []
+    """设定依据，法规或文件名称。"""
+    proxy: YesNo = False
+    """是否可代办，可代办填 是。"""
+    proxy_note: str | None = None
+    """代办说明，如「村（社区）代办员可上门代办」。"""
+    online: str | None = None
+    """网上办理渠道。"""
+    notes: list[Text] = []
+    """温馨提示。"""
+
+
+# --- one file each --------------------------------------------------------------------------
+
+
+class StationsFile(Record):
+    stations: Annotated[list[Any], Field(min_length=1)]
+    """站所列表。"""
+
+
+class CadresFile(Record):
+    cadres: Annotated[list[Any], Field(min_length=1)]
+    """干部列表。"""
+
+
+class ServicesFile(Record):
+    services: Annotated[list[Any], Field(min_length=1)]
+    """服务事项列表。"""
+
+
+def label(model: type[BaseModel], field: str) -> str:
+    """The short Chinese name of a field, taken from its docstring."""
+    info = model.model_fields.get(field)
+    if info is None or not info.description:
+        return field
+    return re.split(r"[，。,]", info.description, maxsplit=1)[0]

@@ -1,0 +1,8 @@
+"""Where the project's own folders are: templates and fonts live beside the package."""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+FONTS = ROOT / "fonts"

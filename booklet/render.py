@@ -1,0 +1,89 @@
+"""HTML to PDF with WeasyPrint, where anything WeasyPrint complains about fails the build."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from booklet.engine import FatalURLFetchingError, FontConfiguration, weasyprint
+from booklet.fetcher import SandboxFetcher
+from booklet.paths import FONTS, TEMPLATES
+
+log = logging.getLogger(__name__)
+
+
+class RenderError(Exception):
+    """The PDF could not be made as it should be; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+
+
+@cache
+def _font_config() -> FontConfiguration:
+    # One configuration for the whole process: fonts are loaded once and memory stays flat.
+    return FontConfiguration()
+
+
+class _Collector(logging.Handler):
+    """Keeps what WeasyPrint logs: a missing image or a .notdef glyph is only logged there."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _collect_weasyprint_logs():
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    logger.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+
+
+def render_pdf(html: str, data_dir: Path, what: str) -> Rendered:
+    """Render `html` (whose relative links resolve in templates/) to PDF bytes.
+
+    `what` names the document in error messages.
+    """
+    fetcher = SandboxFetcher([data_dir, TEMPLATES, FONTS])
+    with _collect_weasyprint_logs() as logs:
+        try:
+            document = weasyprint.HTML(
+                string=html, base_url=str(TEMPLATES) + os.sep, url_fetcher=fetcher
+            ).render(font_config=_font_config())
+            pdf = document.write_pdf()
+        except FatalURLFetchingError as exc:
+            raise RenderError(f"{what}：{exc}") from None
+    if logs.messages:
+        details = "；".join(dict.fromkeys(logs.messages))
+        raise RenderError(f"{what} 排版出错：{details}")
+    return Rendered(pdf, len(document.pages))
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write `content` to `path` so that a reader sees the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,18 @@
+"""Exit codes, named once: scripts and the Makefile tell outcomes apart by these."""
+from __future__ import annotations
+
+import enum
+
+
+class Exit(enum.IntEnum):
+    OK = 0
+    INVALID_DATA = 1
+    """The data has errors (or warnings, with --strict): nothing was written."""
+    USAGE = 2
+    """The command line was wrong (Click's own code for this)."""
+    RENDER_FAILED = 3
+    """The data was valid but a PDF could not be made as it should be: nothing was written."""
+    SETUP = 4
+    """Something the set-up provides is missing, such as the fonts."""
+    INTERNAL = 70
+    """A bug in booklet itself (EX_SOFTWARE)."""

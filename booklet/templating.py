@@ -1,0 +1,31 @@
+"""The one Jinja environment: autoescaped, strict about undefined names, filters in one place."""
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from booklet import qr
+from booklet.paths import TEMPLATES
+
+
+def _qr_tel(phone) -> str:
+    """`{{ cadre.mobile | qr_tel }}`: a data URI of a QR code that dials the number."""
+    return qr.data_uri(phone.tel)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["qr_tel"] = _qr_tel
+    return env
+
+
+def render_template(name: str, **context) -> str:
+    return environment().get_template(name).render(**context)
