@@ -72,15 +72,15 @@ def _references(project: Project) -> None:
                 continue
             cadre = project.cadre(handler)
             station = project.station(service.station)
-            if cadre is not None and station is not None and cadre.station != station.id:
-                home = project.station(cadre.station)
+            home = project.station(cadre.station) if cadre is not None else None
+            if home is not None and station is not None and home is not station:
                 project.problems.append(origin.problem(
                     "handlers", index, warning=True,
-                    message=f"{where}: 经办人 {cadre.name} 属于{home.name if home else cadre.station}，"
-                    f"不在受理站所{station.name}"))
+                    message=f"{where}: 经办人 {cadre.name} 属于{home.name}，不在受理站所{station.name}"))
 
     if categories is not None:
-        used = {s.category for s in project.services}
+        # Categories as written, so that a service that failed validation still counts.
+        used = {o.raw.get("category") for origins in project.written_ids["service"].values() for o in origins}
         for index, name in enumerate(categories):
             if name not in used and "service" in project.read:
                 project.problems.append(project.origin(project.org).problem(

@@ -61,7 +61,7 @@ def parse_phone(text: str, area_code: str | None = None) -> Phone | None:
             number = phonenumbers.parse(candidate, REGION)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
+        if phonenumbers.is_valid_number_for_region(number, REGION):
             number_type = phonenumbers.number_type(number)
             if number_type == PhoneNumberType.MOBILE:
                 return Phone(_group_mobile(number), _e164(number), Kind.MOBILE)

@@ -1,6 +1,7 @@
 """Staff photos: where a path may point, and whether the file is a photo we can print."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -8,6 +9,18 @@ from PIL import Image, UnidentifiedImageError
 # A phone photo is 12–50 MP; anything far larger is a mistake or a decompression bomb.
 MAX_PIXELS = 60_000_000
 FORMATS = {"JPEG", "PNG"}
+
+
+@contextlib.contextmanager
+def _header_only():
+    """Let Pillow read a huge image's header so that we can name its size; our own limit,
+    checked before anything is decoded, replaces Pillow's decompression-bomb check."""
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
 
 
 class PhotoError(ValueError):
@@ -31,7 +44,7 @@ def inspect(data_dir: Path, relative: str) -> Path:
     if not path.is_file():
         raise PhotoError(f"照片「{relative}」不是文件")
     try:
-        with Image.open(path) as image:
+        with _header_only(), Image.open(path) as image:
             # Image.open reads only the header: check the size before decoding anything.
             width, height = image.size
             if width * height > MAX_PIXELS:
@@ -44,11 +57,6 @@ def inspect(data_dir: Path, relative: str) -> Path:
             image.load()
     except UnidentifiedImageError:
         raise PhotoError(f"「{relative}」不是图片文件，无法打开") from None
-    except Image.DecompressionBombError:
-        # Pillow refuses to even open an image this large, so its size is not known here.
-        raise PhotoError(
-            f"照片「{relative}」像素太多（上限 {MAX_PIXELS // 10_000} 万像素）：请缩小后再用"
-        ) from None
     except (OSError, SyntaxError) as exc:
         raise PhotoError(f"照片「{relative}」已损坏，无法读取（{exc}）") from None
     return path

@@ -109,7 +109,7 @@ _SYNTAX_HINTS = (
     ("mapping values are not allowed here", "这里不能出现「: 」：值里有冒号加空格时，请给整个值加引号"),
     ("could not find expected ':'", "缺少「: 」，或上一行的缩进不对"),
     ("found undefined alias", "引用了未定义的锚点（*）"),
-    ("expected <block end>, but found", "缩进不一致：同一层的字段要对齐"),
+    ("expected <block end>, but found", "格式不对：可能是上面某行的引号没有配对，或同一层的字段没有对齐"),
     ("found unexpected end of stream", "引号没有配对"),
     ("found unknown escape character", "双引号里的反斜杠 \\ 要写成 \\\\，或改用单引号"),
     ("but found another document", "一个文件只能有一份数据，请删掉多余的「---」"),

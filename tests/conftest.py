@@ -1,0 +1,53 @@
+"""Shared fixtures: data folders to break, the CLI runner, and the demo built once per session."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from booklet.cli import app
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+MINIMAL = TESTS / "minimal"
+DEMO = ROOT / "data"
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str) -> Run:
+    result = CliRunner().invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    """An empty folder made the current one, so messages name files as `data/...`."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def minimal(workdir) -> Path:
+    """A copy of tests/minimal at ./data, valid, for a test to break."""
+    shutil.copytree(MINIMAL, workdir / "data")
+    return workdir / "data"
+
+
+@pytest.fixture(scope="session")
+def demo_output(tmp_path_factory) -> Path:
+    """The demo data of data/ built once, as `make booklet` would."""
+    out = tmp_path_factory.mktemp("output")
+    result = run_cli("build", "--data", str(DEMO), "--out", str(out))
+    assert result.code == 0, result.stderr
+    return out

@@ -1,0 +1,97 @@
+"""The corpus of bad inputs: each case in tests/cases/ is tests/minimal with one thing broken.
+
+A case folder holds the files it changes (under data/), optionally remove.txt (files to
+delete) and expected.txt: exactly what `booklet build` must print on stderr.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import TESTS, run_cli
+
+CASES = sorted(p for p in (TESTS / "cases").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_is_reported_and_nothing_is_written(case: Path, minimal: Path, workdir: Path):
+    shutil.copytree(case / "data", minimal, dirs_exist_ok=True)
+    removals = case / "remove.txt"
+    if removals.exists():
+        for name in removals.read_text().split():
+            (minimal / name).unlink()
+
+    result = run_cli("build", "--data", "data", "--out", "output")
+
+    assert result.code == 1
+    assert result.stderr.splitlines() == (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (workdir / "output").exists()
+
+
+def test_there_are_at_least_25_kinds_of_bad_input():
+    assert len(CASES) >= 25
+
+
+def test_every_case_names_a_file_and_line():
+    for case in CASES:
+        first = (case / "expected.txt").read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("data/"), case.name
+        if case.name != "missing-file":
+            assert first.split(":")[1].isdigit(), case.name
+
+
+def test_all_problems_of_all_files_are_reported_at_once(minimal: Path):
+    (minimal / "cadres.yaml").write_text(
+        (minimal / "cadres.yaml").read_text(encoding="utf-8").replace("139 0000 0001", "1380000"),
+        encoding="utf-8")
+    (minimal / "stations.yaml").write_text(
+        (minimal / "stations.yaml").read_text(encoding="utf-8").replace("0571-8000 0101", "0571-123"),
+        encoding="utf-8")
+    (minimal / "services" / "jiuzhu.yaml").write_text(
+        (minimal / "services" / "jiuzhu.yaml").read_text(encoding="utf-8").replace("  - id: gaoling", "  - id: gaoling\n    fee: [1]"),
+        encoding="utf-8")
+
+    result = run_cli("check", "--data", "data")
+
+    assert result.code == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("data/cadres.yaml:8:13: 张三 mobile:") for line in lines)
+    assert any(line.startswith("data/stations.yaml:5:12: 民政办 phone:") for line in lines)
+    assert any(line.startswith("data/services/jiuzhu.yaml:21:10: 高龄津贴申请 fee:") for line in lines)
+    assert lines[-1] == "共 3 个错误，未生成任何文件。"
+
+
+def test_strict_turns_warnings_into_failure(minimal: Path):
+    text = (minimal / "cadres.yaml").read_text(encoding="utf-8")
+    (minimal / "cadres.yaml").write_text(text.replace("    photo: photos/zhangsan.jpg\n  - id: lisi", "  - id: lisi"),
+                                         encoding="utf-8")
+
+    relaxed = run_cli("check", "--data", "data")
+    strict = run_cli("check", "--data", "data", "--strict")
+
+    warning = "data/cadres.yaml:3:11: 警告：张三: 没有照片，便民身份证上将印占位图"
+    assert relaxed.code == 0 and warning in relaxed.stderr.splitlines()
+    assert strict.code == 1 and warning in strict.stderr.splitlines()
+
+
+@pytest.mark.parametrize("edit, warning", [
+    (("cadres.yaml", "139 0000 0002", "139 0000 0001"),
+     "data/cadres.yaml:17:13: 警告：李四 mobile: 与 张三 的手机号码相同"),
+    (("services/jiuzhu.yaml", "handlers: [lisi]", "handlers: [lisi, zhangsan]"),
+     "data/services/jiuzhu.yaml:24:22: 警告：高龄津贴申请 handlers[2]: 经办人 张三 属于民政办，不在受理站所老龄办"),
+    (("stations.yaml", "remit: 负责高龄津贴等老龄事务。",
+      "remit: 负责高龄津贴等老龄事务。\n  - id: kong\n    name: 空站所\n    room: 三楼\n    remit: 暂无。"),
+     "data/stations.yaml:12:9: 警告：空站所: 这个站所没有干部"),
+])
+def test_warnings_do_not_fail(minimal: Path, edit, warning):
+    name, old, new = edit
+    path = minimal / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    result = run_cli("check", "--data", "data")
+
+    assert result.code == 0
+    assert warning in result.stderr.splitlines()
