@@ -1,0 +1,72 @@
+"""The command line: Chinese help, named exit codes, no traceback ever."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from booklet.status import Exit
+from conftest import ROOT, run_cli
+
+
+def test_help_is_in_chinese_and_lists_the_commands():
+    result = run_cli("--help")
+    assert result.code == 0
+    for text in ("便民服务一本通", "check", "build", "检查数据"):
+        assert text in result.stdout
+
+
+def test_every_command_takes_data_and_out():
+    for command in ("check", "build"):
+        text = run_cli(command, "--help").stdout
+        assert "--data" in text and "--out" in text
+
+
+def test_check_reports_counts(minimal: Path):
+    result = run_cli("check", "--data", "data")
+    assert result.code == Exit.OK
+    assert result.stdout.strip() == "数据检查通过：2 个站所，2 名干部，2 个服务事项。"
+
+
+def test_build_says_what_it_wrote(minimal: Path, workdir: Path):
+    result = run_cli("build", "--data", "data", "--out", "output")
+    assert result.code == Exit.OK
+    assert "已生成 output/便民服务一本通.pdf（" in result.stdout
+    assert (workdir / "output" / "便民服务一本通.pdf").is_file()
+
+
+def test_a_missing_data_folder_is_a_clear_error(workdir: Path):
+    result = run_cli("check", "--data", "nowhere")
+    assert result.code == Exit.INVALID_DATA
+    assert result.stderr.splitlines()[0] == "nowhere: 数据目录不存在"
+
+
+def test_a_bug_is_reported_without_a_traceback(minimal: Path):
+    env = {k: v for k, v in os.environ.items() if k != "BOOKLET_DEBUG"}
+    # A bug planted in the build, met through the real entry point as a clerk would meet it.
+    code = (
+        "import booklet.build as b\n"
+        "b.build = lambda project, out: 1 / 0\n"
+        "from booklet.cli import main\n"
+        "import sys; sys.argv = ['booklet', 'build', '--data', 'data', '--out', 'output']\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == Exit.INTERNAL
+    assert "Traceback" not in result.stderr
+    assert "内部错误：ZeroDivisionError" in result.stderr
+
+
+def test_python_dash_m_works(minimal: Path):
+    result = subprocess.run([sys.executable, "-m", "booklet", "check", "--data", "data"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "数据检查通过" in result.stdout
+
+
+def test_usage_errors_exit_2_without_traceback():
+    result = subprocess.run([sys.executable, "-m", "booklet", "build", "--no-such-option"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == Exit.USAGE
+    assert "Traceback" not in result.stderr

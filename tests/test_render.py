@@ -1,0 +1,116 @@
+"""The renderer: sandboxed, strict about what WeasyPrint logs, and never leaving half a file."""
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from booklet import fonts
+from booklet.paths import FONTS, TEMPLATES
+from booklet.render import RenderError, render_pdf, write_atomic
+from conftest import run_cli
+from pdfread import embedded_fonts, page_texts
+
+PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
+<link rel="stylesheet" href="fonts.css"><style>body {{ font-family: "Noto Sans CJK SC" }}</style>
+</head><body>{body}</body></html>"""
+
+
+def _render(tmp_path: Path, body: str):
+    return render_pdf(PAGE.format(body=body), tmp_path, what="测试文档")
+
+
+def test_a_page_renders_with_the_project_fonts_embedded_and_subsetted(tmp_path):
+    result = _render(tmp_path, "<p>便民服务一本通 喆堃赟</p>")
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(result.pdf)
+    assert "便民服务一本通 喆堃赟" in page_texts(pdf)[0]
+    used = embedded_fonts(pdf)
+    assert used and all(used.values())
+    # A subset's name carries a six-letter tag: "ABCDEF+Noto-Sans-CJK-SC".
+    assert all(name.lstrip("/")[6] == "+" and "Noto" in name for name in used)
+    assert len(result.pdf) < 300_000
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/hostname",
+    "file:///dev/urandom",
+    "http://example.com/x.png",
+    "https://example.com/x.png",
+    "ftp://example.com/x.png",
+])
+def test_the_renderer_reads_nothing_outside_the_sandbox(tmp_path, url):
+    with pytest.raises(RenderError, match="不允许读取"):
+        _render(tmp_path, f'<img src="{url}">')
+
+
+def test_a_relative_path_cannot_climb_out_of_templates(tmp_path):
+    with pytest.raises(RenderError, match="不允许读取"):
+        _render(tmp_path, '<img src="../../../../../../etc/hostname">')
+
+
+def test_files_under_data_templates_and_fonts_are_allowed(tmp_path):
+    image = tmp_path / "dot.png"
+    image.write_bytes(base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg=="))
+    result = _render(tmp_path, f'<img src="{image.as_uri()}" style="width:5mm">'
+                               f'<img src="data:image/png;base64,{base64.b64encode(image.read_bytes()).decode()}">')
+    assert result.pages == 1
+    assert (TEMPLATES / "fonts.css").is_file() and FONTS.is_dir()
+
+
+def test_a_missing_image_fails_the_render_instead_of_leaving_a_blank(tmp_path):
+    with pytest.raises(RenderError):
+        _render(tmp_path, f'<img src="{(tmp_path / "nobody.jpg").as_uri()}">')
+
+
+def test_a_character_missing_from_the_fonts_fails_the_render(tmp_path):
+    # The data check catches this first; the renderer is the second line of defence.
+    with pytest.raises(RenderError, match="notdef|U\\+2A6A5"):
+        _render(tmp_path, "<p>𪚥</p>")
+
+
+def test_machine_fonts_are_invisible_to_the_renderer(tmp_path):
+    # DejaVu (on most Debian machines, beside fontconfig) has Ą; our fonts do not. Were the
+    # machine's fonts visible, Pango would quietly draw it with DejaVu.
+    assert ord("Ą") not in fonts.coverage(FONTS)
+    with pytest.raises(RenderError, match="notdef"):
+        _render(tmp_path, "<p>Ą</p>")
+    assert os.environ["FONTCONFIG_FILE"] == str(FONTS / "fonts.conf")
+
+
+def test_write_atomic_replaces_the_file_whole_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "out" / "a.pdf"
+    write_atomic(target, b"first")
+    write_atomic(target, b"second")
+    assert target.read_bytes() == b"second"
+    assert [p.name for p in target.parent.iterdir()] == ["a.pdf"]
+
+
+def test_a_failed_build_keeps_the_earlier_pdf(minimal: Path, workdir: Path):
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+    pdf = workdir / "output" / "便民服务一本通.pdf"
+    before = pdf.read_bytes()
+    stamp = pdf.stat().st_mtime_ns
+    cadres = minimal / "cadres.yaml"
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace("139 0000 0001", "1380000"), encoding="utf-8")
+
+    result = run_cli("build", "--data", "data", "--out", "output")
+
+    assert result.code == 1
+    assert pdf.read_bytes() == before and pdf.stat().st_mtime_ns == stamp
+    assert sorted(p.name for p in pdf.parent.iterdir()) == [pdf.name]
+
+
+def test_same_data_gives_the_same_bytes(minimal: Path, workdir: Path):
+    run_cli("build", "--data", "data", "--out", "one")
+    run_cli("build", "--data", "data", "--out", "two")
+    one = workdir / "one" / "便民服务一本通.pdf"
+    assert one.read_bytes() == (workdir / "two" / "便民服务一本通.pdf").read_bytes()
+    info = PdfReader(one).metadata
+    assert info["/CreationDate"].startswith("D:20261101")  # the edition date, not the clock
+    assert info["/Title"] == "测试街道办事处便民服务一本通"
+    assert info["/Author"] == "测试街道办事处"
