@@ -30,12 +30,13 @@ class Chapter:
 
 
 def time_limit_text(limit: TimeLimit) -> str:
+    unit = "个工作日" if limit.unit == "工作日" else "日"
     if limit.immediate:
         text = "即办件，材料齐全的当场办结"
     else:
-        text = f"承诺 {limit.promised_days} 个工作日内办结"
+        text = f"承诺 {limit.promised_days} {unit}内办结"
     if limit.statutory_days is not None:
-        text += f"（法定 {limit.statutory_days} 个工作日）"
+        text += f"（法定 {limit.statutory_days} {unit}）"
     if limit.note:
         text += f"；{limit.note}"
     return text

@@ -238,9 +238,11 @@ class TimeLimit(Record):
     immediate: YesNo = False
     """即办件（当场办结）填 是。"""
     statutory_days: Days | None = None
-    """法定办结时限，工作日数。"""
+    """法定办结时限，天数（按 unit 计）。"""
     promised_days: Days | None = None
-    """承诺办结时限，工作日数。"""
+    """承诺办结时限，天数（按 unit 计）。"""
+    unit: Literal["工作日", "自然日"] = "工作日"
+    """时限的单位：工作日，或法律按日计算的写 自然日（如身份证 60 日）。"""
     note: str | None = None
     """时限说明，如「不含公示时间」。"""
 
@@ -249,14 +251,14 @@ class TimeLimit(Record):
         if self.immediate and self.promised_days is not None:
             raise PydanticCustomError("booklet", "即办件不应再写承诺时限 promised_days")
         if not self.immediate and self.promised_days is None:
-            raise PydanticCustomError("booklet", "请写承诺时限 promised_days（工作日），或写 immediate: 是（即办）")
+            raise PydanticCustomError("booklet", "请写承诺时限 promised_days（天数），或写 immediate: 是（即办）")
         if (
             self.promised_days is not None
             and self.statutory_days is not None
             and self.promised_days > self.statutory_days
         ):
             raise PydanticCustomError(
-                "booklet", "承诺时限 {p} 个工作日长于法定时限 {s} 个工作日",
+                "booklet", "承诺时限 {p} 天长于法定时限 {s} 天",
                 {"p": self.promised_days, "s": self.statutory_days},
             )
         return self
@@ -273,6 +275,8 @@ class Service(Record):
     """事项分类，须是 org.yaml 中 categories 之一。"""
     station: Id
     """受理站所的编号。"""
+    authority: str | None = None
+    """实施主体（决定机关），如「示例市云溪区民政局」；街道受理、区里审批的写上，不填则为本街道。"""
     handlers: Annotated[list[Id], Field(min_length=1)]
     """经办人的干部编号，第一位是主要经办人。"""
     summary: str | None = None
