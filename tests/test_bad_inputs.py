@@ -17,7 +17,8 @@ CASES = sorted(p for p in (TESTS / "cases").iterdir() if p.is_dir())
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input_is_reported_and_nothing_is_written(case: Path, minimal: Path, workdir: Path):
-    shutil.copytree(case / "data", minimal, dirs_exist_ok=True)
+    if (case / "data").is_dir():  # git keeps no empty folder: a removal-only case has none
+        shutil.copytree(case / "data", minimal, dirs_exist_ok=True)
     removals = case / "remove.txt"
     if removals.exists():
         for name in removals.read_text().split():
