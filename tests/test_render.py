@@ -114,3 +114,16 @@ def test_same_data_gives_the_same_bytes(minimal: Path, workdir: Path):
     assert info["/CreationDate"].startswith("D:20261101")  # the edition date, not the clock
     assert info["/Title"] == "测试街道办事处便民服务一本通"
     assert info["/Author"] == "测试街道办事处"
+
+
+def test_data_is_printed_as_text_never_as_markup(minimal: Path, workdir: Path):
+    services = minimal / "services" / "jiuzhu.yaml"
+    services.write_text(services.read_text(encoding="utf-8").replace(
+        "      - 年满 80 周岁。",
+        '      - "年龄 <80 岁 & <b>不加粗</b> <img src=file:///etc/hostname>"'), encoding="utf-8")
+
+    result = run_cli("build", "--data", "data", "--out", "output")
+
+    assert result.code == 0, result.stderr
+    text = "".join(page_texts(workdir / "output" / "便民服务一本通.pdf"))
+    assert "年龄 <80 岁 & <b>不加粗</b> <img src=file:///etc/hostname>" in text
