@@ -7,7 +7,7 @@ from pathlib import Path
 from booklet import checks, fonts, household
 from booklet.load import Project, load
 from booklet.paths import FONTS
-from booklet.render import write_atomic
+from booklet.render import default_workers, write_atomic
 
 
 @dataclass(frozen=True)
@@ -25,16 +25,16 @@ def check_data(data_dir: Path) -> Project:
     return project
 
 
-def build(project: Project, out_dir: Path) -> list[Written]:
+def build(project: Project, out_dir: Path, *, large_print: bool = False) -> list[Written]:
     """Render every output of a checked project into `out_dir`.
 
     Everything is rendered before anything is written, so a failure (RenderError) leaves
     every earlier output as it was.
     """
-    rendered = {household.FILENAME: household.render(project)}
+    outputs = household.render(project, large_print=large_print, workers=default_workers())
     written = []
-    for name, result in rendered.items():
-        path = out_dir / name
-        write_atomic(path, result.pdf)
-        written.append(Written(path, result.pages, len(result.pdf)))
+    for output in outputs:
+        path = out_dir / output.filename
+        write_atomic(path, output.pdf)
+        written.append(Written(path, output.pages, len(output.pdf)))
     return written

@@ -65,20 +65,28 @@ def check(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: St
 
 
 @app.command()
-def build(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
-    """检查数据并生成全部 PDF（一本通等）到输出目录。"""
+def build(
+    data: DataDir = Path("data"),
+    out: OutDir = Path("output"),
+    strict: Strict = False,
+    large_print: Annotated[bool, typer.Option(
+        "--large-print", help="只生成大字版一本通（A4，正文四号字，适合老年人阅读）。")] = False,
+) -> None:
+    """检查数据并生成全部 PDF 到输出目录：一本通阅读版（A5）和印刷版（A4 骑马订拼版）。"""
     from booklet.build import build as run_build
+    from booklet.household import PRINT_COPY
     from booklet.render import RenderError
 
     project = _checked(data, strict)
     try:
-        written = run_build(project, out)
+        written = run_build(project, out, large_print=large_print)
     except RenderError as exc:
         _err(f"错误：{exc}")
         _err("未生成任何文件，原有文件保持不变。")
         raise typer.Exit(Exit.RENDER_FAILED) from None
     for item in written:
-        typer.echo(f"已生成 {item.path}（{item.pages} 页，{item.size / 1024 / 1024:.1f} MB）")
+        unit = "张 A4（双面）" if item.path.name == PRINT_COPY else "页"
+        typer.echo(f"已生成 {item.path}（{item.pages} {unit}，{item.size / 1024 / 1024:.1f} MB）")
 
 
 @app.command()

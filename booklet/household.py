@@ -1,89 +1,176 @@
-"""The household booklet (一本通): what each page shows, gathered from the project, and its PDF."""
+"""The household booklet (一本通), laid out in parts and put together.
+
+Each part (front matter, one per chapter, the directories, the index) is its own WeasyPrint
+document, so parts render in parallel and no part depends on the page it starts on. Page
+numbers and running headers go on afterwards as a folio layer. The contents and the index
+are rendered last, from the real page numbers: their numbers sit in fixed-width boxes, so a
+first pass with placeholder numbers gives their page count.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
+from booklet import view
+from booklet.assemble import Bookmark, Metadata, assemble, place_anchors
+from booklet.impose import saddle_stitch
 from booklet.load import Project
-from booklet.model import Cadre, Category, Material, Service, Station, TimeLimit
-from booklet.render import Rendered, render_pdf
+from booklet.render import Job, Rendered, RenderError, render_many
 from booklet.templating import render_template
 
-FILENAME = "便民服务一本通.pdf"
+READING_COPY = "便民服务一本通.pdf"
+PRINT_COPY = "便民服务一本通-印刷版.pdf"
+LARGE_PRINT = "便民服务一本通-大字版.pdf"
+
+_PLACEHOLDER = "888"
 
 
 @dataclass(frozen=True)
-class ServiceView:
-    """A service item with every default resolved, as a resident reads it."""
+class PageFormat:
+    """Roughly how much text a page holds, to tell a short item from a long one before layout."""
 
-    service: Service
-    station: Station
-    handlers: list[Cadre]
-    place: str
-    hours: str
-    time_limit: str
+    chars_per_line: int
+    lines_per_page: int
+
+
+A5 = PageFormat(chars_per_line=33, lines_per_page=29)
+A4_LARGE_PRINT = PageFormat(chars_per_line=35, lines_per_page=30)
+
+
+def is_short(item: view.ServiceView, page: PageFormat) -> bool:
+    """Whether an item fits on one page and so must never be split across two.
+
+    An estimate, biased towards "short": a long item taken for short only starts on a fresh
+    page; a short item taken for long could be split, which the booklet must never do.
+    """
+    s = item.service
+    texts = [s.summary or "", *s.conditions, *s.steps, *s.basis, *s.notes,
+             *(f"{m.name} 原件 1 份，复印件 1 份" for m in s.materials), *(m.note or "" for m in s.materials)]
+    lines = sum(-(-len(text) // page.chars_per_line) for text in texts if text)
+    headings = 2 + 3 + bool(s.basis) + bool(s.notes)
+    facts = 4 + bool(s.authority) + bool(s.proxy) + bool(s.online)
+    contact = 5 + len(item.handlers)
+    return lines + headings + facts + contact <= page.lines_per_page * 1.1
 
 
 @dataclass(frozen=True)
-class Chapter:
-    category: Category
-    services: list[ServiceView]
+class Part:
+    key: str
+    template: str
+    context: dict[str, Any]
+    header: str | None
+    """The running header; None for a page with no folio at all (the covers)."""
+    bookmarks: list[Bookmark] = field(default_factory=list)
 
 
-def time_limit_text(limit: TimeLimit) -> str:
-    unit = "个工作日" if limit.unit == "工作日" else "日"
-    if limit.immediate:
-        text = "即办件，材料齐全的当场办结"
-    else:
-        text = f"承诺 {limit.promised_days} {unit}内办结"
-    if limit.statutory_days is not None:
-        text += f"（法定 {limit.statutory_days} {unit}）"
-    if limit.note:
-        text += f"；{limit.note}"
-    return text
+@dataclass(frozen=True)
+class Output:
+    filename: str
+    pdf: bytes
+    pages: int
 
 
-def material_count(material: Material) -> str:
-    parts = []
-    if material.originals:
-        parts.append(f"原件 {material.originals} 份")
-    if material.copies:
-        parts.append(f"复印件 {material.copies} 份")
-    if material.form == "电子":
-        parts.append("电子版")
-    elif material.form == "纸质或电子":
-        parts.append("纸质或电子版均可")
-    return "，".join(parts)
+def render(project: Project, *, large_print: bool = False, workers: int = 1) -> list[Output]:
+    """The reading copy and the print copy; with `large_print`, the large-print copy alone."""
+    chapters = view.chapters(project)
+    offices = view.offices(project)
+    common = {"org": project.org, "large_print": large_print}
+    page_format = A4_LARGE_PRINT if large_print else A5
+    pad_to = 2 if large_print else 4  # even for duplex A4; a multiple of 4 to fold and staple
 
+    front = [
+        Part("cover", "booklet/cover.html", common, header=None),
+        Part("guide", "booklet/guide.html", {**common, "service_count": len(project.services)},
+             header="使用说明", bookmarks=[Bookmark(1, "使用说明", "guide")]),
+    ]
+    chapter_parts = [
+        Part(f"chapter-{c.number}", "booklet/chapter.html",
+             {**common, "chapter": c, "material_count": view.material_count,
+              "short": {s.anchor for s in c.services if is_short(s, page_format)}}, header=c.title,
+             bookmarks=[Bookmark(1, c.title, c.anchor)]
+             + [Bookmark(2, s.service.name, s.anchor) for s in c.services])
+        for c in chapters
+    ]
+    directories = [
+        Part("offices", "booklet/offices.html", {**common, "offices": offices}, header="站所目录",
+             bookmarks=[Bookmark(1, "站所目录", "offices")]),
+        Part("staff", "booklet/staff.html", {**common, "offices": offices}, header="干部目录",
+             bookmarks=[Bookmark(1, "干部目录", "staff")]),
+    ]
+    supervision = Part("supervision", "booklet/supervision.html", common, header="监督投诉",
+                       bookmarks=[Bookmark(1, "监督投诉", "supervision")])
+    notes = Part("notes", "booklet/notes.html", {**common, "lines": 18 if large_print else 16}, header="备注")
+    back = Part("back", "booklet/back.html", common, header=None)
 
-def chapters(project: Project) -> list[Chapter]:
-    assert project.org is not None
-    result = []
-    for category in project.org.categories:
-        views = [_view(project, s) for s in project.services if s.category == category.name]
-        if views:
-            result.append(Chapter(category, views))
-    return result
+    toc_entries = [{"level": 1, "title": "使用说明", "anchor": "guide"}]
+    for c in chapters:
+        toc_entries.append({"level": 1, "title": c.title, "anchor": c.anchor})
+        toc_entries += [{"level": 2, "title": s.service.name, "anchor": s.anchor} for s in c.services]
+    toc_entries += [{"level": 1, "title": title, "anchor": anchor} for title, anchor in
+                    (("站所目录", "offices"), ("干部目录", "staff"), ("事项索引", "index"), ("监督投诉", "supervision"))]
 
+    def contents(page: Callable[[str], str]) -> Part:
+        return Part("contents", "booklet/contents.html", {**common, "entries": toc_entries, "page": page},
+                    header="目录", bookmarks=[Bookmark(1, "目录", "contents")])
 
-def _view(project: Project, service: Service) -> ServiceView:
-    station = project.station(service.station)
-    assert station is not None
-    handlers = [c for c in (project.cadre(h) for h in service.handlers) if c is not None]
-    return ServiceView(
-        service=service,
-        station=station,
-        handlers=handlers,
-        place=service.place or station.room,
-        hours=service.hours or station.hours or project.org.hall_hours,
-        time_limit=time_limit_text(service.time_limit),
+    def index(page: Callable[[str], str]) -> Part:
+        return Part("index", "booklet/index.html", {**common, "groups": view.index(chapters), "page": page},
+                    header="事项索引", bookmarks=[Bookmark(1, "事项索引", "index")])
+
+    placeholder = lambda anchor: _PLACEHOLDER  # noqa: E731
+    order = [*front, contents(placeholder), *chapter_parts, *directories, index(placeholder), supervision]
+    first = _render(project, [*order, notes, back], workers)
+    rendered = dict(zip([p.key for p in order] + ["notes", "back"], first))
+
+    body_pages = sum(rendered[p.key].pages for p in order)
+    padding = -(body_pages + rendered["back"].pages) % pad_to
+    layout = order + [notes] * padding + [back]
+    parts = [rendered[p.key] for p in layout]
+
+    anchors, starts = place_anchors(parts)
+    page_number = lambda anchor: str(anchors[anchor].page + 1)  # noqa: E731
+    folios, folio_pages = _folios(layout, parts, starts)
+    final = _render(project, [contents(page_number), index(page_number),
+                              _folio_part(common, folios)], workers)
+    for key, again in zip(("contents", "index"), final[:2]):
+        if again.pages != rendered[key].pages:
+            raise RenderError(f"{key} 的页数随页码变化（{rendered[key].pages} → {again.pages}）")
+        rendered[key] = again
+    parts = [rendered[p.key] for p in layout]
+
+    meta = Metadata(
+        title=f"{project.org.name}便民服务一本通" + ("（大字版）" if large_print else ""),
+        author=project.org.name,
+        subject=f"第 {project.org.edition.number} 版",
+        date=project.org.edition.date,
     )
+    bookmarks = [mark for part in layout if part is not notes for mark in part.bookmarks]
+    reading = assemble(parts, final[2], folio_pages, bookmarks, meta)
+    pages = sum(p.pages for p in parts)
+    if large_print:
+        return [Output(LARGE_PRINT, reading, pages)]
+    return [Output(READING_COPY, reading, pages), Output(PRINT_COPY, saddle_stitch(reading), pages // 2)]
 
 
-def render(project: Project) -> Rendered:
-    html = render_template(
-        "booklet.html",
-        org=project.org,
-        chapters=chapters(project),
-        material_count=material_count,
-    )
-    return render_pdf(html, project.data_dir, what=FILENAME)
+def _render(project: Project, parts: list[Part], workers: int) -> list[Rendered]:
+    jobs = [Job(render_template(p.template, **p.context), f"一本通（{p.header or p.key}）") for p in parts]
+    return render_many(jobs, project.data_dir, workers)
+
+
+def _folios(layout: list[Part], parts: list[Rendered], starts: list[int]) -> tuple[list[dict], list[int]]:
+    """The header and number of every page that has a folio, and those pages' indices.
+
+    A part's first page shows its title large, so it carries the page number only.
+    """
+    folios, pages = [], []
+    for part, rendered, start in zip(layout, parts, starts):
+        if part.header is None:
+            continue
+        for offset in range(rendered.pages):
+            folios.append({"header": part.header if offset else "", "number": start + offset + 1})
+            pages.append(start + offset)
+    return folios, pages
+
+
+def _folio_part(common: dict[str, Any], folios: list[dict]) -> Part:
+    return Part("folio", "booklet/folio.html", {**common, "folios": folios}, header=None)

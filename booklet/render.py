@@ -1,8 +1,10 @@
 """HTML to PDF with WeasyPrint, where anything WeasyPrint complains about fails the build."""
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import logging
+import multiprocessing
 import os
 import tempfile
 from dataclasses import dataclass
@@ -20,10 +22,23 @@ class RenderError(Exception):
     """The PDF could not be made as it should be; the message says why, in Chinese."""
 
 
+PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels, 96 to the inch; PDF points are 72.
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where an element with an id landed: page index, and x, y in PDF points from bottom left."""
+
+    page: int
+    x: float
+    y: float
+
+
 @dataclass(frozen=True)
 class Rendered:
     pdf: bytes
     pages: int
+    anchors: dict[str, Anchor]
 
 
 @cache
@@ -71,7 +86,39 @@ def render_pdf(html: str, data_dir: Path, what: str) -> Rendered:
     if logs.messages:
         details = "；".join(dict.fromkeys(logs.messages))
         raise RenderError(f"{what} 排版出错：{details}")
-    return Rendered(pdf, len(document.pages))
+    anchors = {
+        name: Anchor(index, x * PX_TO_PT, (page.height - y) * PX_TO_PT)
+        for index, page in enumerate(document.pages)
+        for name, (x, y, *_) in page.anchors.items()
+    }
+    return Rendered(pdf, len(document.pages), anchors)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to render: its HTML and its name for messages."""
+
+    html: str
+    what: str
+
+
+def render_many(jobs: list[Job], data_dir: Path, workers: int) -> list[Rendered]:
+    """Render independent documents, over `workers` processes when there is more than one.
+
+    Processes, not threads: WeasyPrint's layout holds the GIL. Fork keeps start-up cheap
+    (WeasyPrint and the fonts are already loaded) and is safe here: nothing has started a
+    thread. Each worker keeps its own font configuration for all the documents it renders.
+    """
+    if workers <= 1 or len(jobs) <= 1:
+        return [render_pdf(job.html, data_dir, job.what) for job in jobs]
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(render_pdf, job.html, data_dir, job.what) for job in jobs]
+        return [future.result() for future in futures]
+
+
+def default_workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)), 4))
 
 
 def write_atomic(path: Path, content: bytes) -> None:

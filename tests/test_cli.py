@@ -47,7 +47,7 @@ def test_a_bug_is_reported_without_a_traceback(minimal: Path):
     # A bug planted in the build, met through the real entry point as a clerk would meet it.
     code = (
         "import booklet.build as b\n"
-        "b.build = lambda project, out: 1 / 0\n"
+        "b.build = lambda project, out, **options: 1 / 0\n"
         "from booklet.cli import main\n"
         "import sys; sys.argv = ['booklet', 'build', '--data', 'data', '--out', 'output']\n"
         "main()\n"

@@ -20,7 +20,7 @@ def demo():
 
 @pytest.fixture(scope="module")
 def booklet_pdf(demo_output) -> Path:
-    return demo_output / household.FILENAME
+    return demo_output / household.READING_COPY
 
 
 def _squash(text: str) -> str:
@@ -58,8 +58,12 @@ def test_the_cjk_fonts_are_embedded(booklet_pdf):
     assert all(used.values()), used
 
 
-def test_every_qr_code_dials_its_services_primary_handler(demo, booklet_pdf):
+def test_every_qr_code_dials_the_right_number(demo, booklet_pdf):
+    # One per service item (its primary handler), one per person in the staff directory,
+    # and the supervision phone.
     expected = Counter(demo.cadre(s.handlers[0]).dial.tel for s in demo.services)
+    expected.update(c.dial.tel for c in demo.cadres)
+    expected.update([demo.org.supervision.phone.tel])
     decoded = Counter(code for page in qr_codes(booklet_pdf, dpi=300) for code in page)
     assert decoded == expected
     assert all(re.fullmatch(r"tel:\+86\d{10,11}", code) for code in decoded)

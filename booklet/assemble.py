@@ -1,0 +1,138 @@
+"""Assembling a document from separately rendered parts: pages in order, a folio laid over
+them, named destinations, the links between parts, the outline and the metadata."""
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from booklet.render import Anchor, Rendered
+
+# Links between parts are written `booklet:#anchor` in the templates (WeasyPrint would
+# refuse an anchor that is not in the same document) and become GoTo actions here.
+LINK_PREFIX = "booklet:#"
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    level: int
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    date: datetime.date
+
+
+def overlay(page: pikepdf.Page, other: pikepdf.Page, name: str, rect: pikepdf.Rectangle | None = None) -> None:
+    """Draw `other` over `page`, in `rect` (default: the whole page).
+
+    What pikepdf's own `add_overlay` does, but under a name we choose: its names are random,
+    and the same data must give the same bytes.
+    """
+    formx = other.as_form_xobject()
+    placed = page.add_resource(formx, Name.XObject, Name("/" + name))
+    placement = page.calc_form_xobject_placement(
+        formx, placed, rect or pikepdf.Rectangle(page.trimbox), allow_shrink=True, allow_expand=True)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n" + placement, prepend=False)
+    page.contents_coalesce()
+
+
+def place_anchors(parts: list[Rendered]) -> tuple[dict[str, Anchor], list[int]]:
+    """Each anchor's page in the assembled document, and the first page index of each part."""
+    anchors: dict[str, Anchor] = {}
+    starts = []
+    offset = 0
+    for part in parts:
+        starts.append(offset)
+        for name, anchor in part.anchors.items():
+            if name in anchors:
+                raise ValueError(f"anchor {name!r} is in two parts")
+            anchors[name] = Anchor(anchor.page + offset, anchor.x, anchor.y)
+        offset += part.pages
+    return anchors, starts
+
+
+def assemble(parts: list[Rendered], folio: Rendered | None, folio_pages: list[int],
+             bookmarks: list[Bookmark], meta: Metadata) -> bytes:
+    """One PDF of `parts` in order; page k of `folio` is laid over page `folio_pages[k]`."""
+    out = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in parts]
+    for source in sources:
+        out.pages.extend(source.pages)
+    anchors, _ = place_anchors(parts)
+
+    if folio is not None:
+        with pikepdf.open(io.BytesIO(folio.pdf)) as layer:
+            if len(layer.pages) != len(folio_pages):
+                raise ValueError(f"folio has {len(layer.pages)} pages for {len(folio_pages)}")
+            for page_index, folio_page in zip(folio_pages, layer.pages):
+                overlay(out.pages[page_index], folio_page, "Folio")
+
+    _name_destinations(out, anchors)
+    _link_parts(out, anchors)
+    _outline(out, bookmarks, anchors)
+    _metadata(out, meta)
+    buffer = io.BytesIO()
+    # deterministic_id: the file id is a hash of the content, so the same data gives the same bytes.
+    out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    for source in sources:
+        source.close()
+    return buffer.getvalue()
+
+
+def _name_destinations(out: pikepdf.Pdf, anchors: dict[str, Anchor]) -> None:
+    """Every anchor becomes a named destination, so `booklet.pdf#service-dibao` opens there."""
+    tree = pikepdf.NameTree.new(out)
+    for name, anchor in sorted(anchors.items()):
+        tree[name] = Array([out.pages[anchor.page].obj, Name.XYZ, round(anchor.x, 2), round(anchor.y, 2), 0])
+    out.Root.Names = Dictionary(Dests=tree.obj)
+
+
+def _link_parts(out: pikepdf.Pdf, anchors: dict[str, Anchor]) -> None:
+    for page in out.pages:
+        for annotation in page.obj.get(Name.Annots, []):
+            action = annotation.get(Name.A)
+            if action is None or action.get(Name.S) != Name.URI:
+                continue
+            uri = str(action.URI)
+            if uri.startswith(LINK_PREFIX):
+                target = uri[len(LINK_PREFIX):]
+                if target not in anchors:
+                    raise ValueError(f"link to unknown anchor {target!r}")
+                annotation.A = Dictionary(S=Name.GoTo, D=String(target))
+
+
+def _outline(out: pikepdf.Pdf, bookmarks: list[Bookmark], anchors: dict[str, Anchor]) -> None:
+    with out.open_outline() as outline:
+        parents: list[list] = [outline.root]
+        for mark in bookmarks:
+            item = pikepdf.OutlineItem(mark.title, String(mark.anchor))
+            del parents[mark.level:]
+            parents[-1].append(item)
+            parents.append(item.children)
+
+
+def pdf_date(date: datetime.date) -> str:
+    return f"D:{date:%Y%m%d}000000+08'00'"
+
+
+def _metadata(out: pikepdf.Pdf, meta: Metadata) -> None:
+    stamp = pdf_date(meta.date)
+    out.docinfo[Name.Title] = meta.title
+    out.docinfo[Name.Author] = meta.author
+    out.docinfo[Name.Subject] = meta.subject
+    out.docinfo[Name.Creator] = "booklet"
+    out.docinfo[Name.CreationDate] = stamp
+    out.docinfo[Name.ModDate] = stamp
+    out.Root.Lang = String("zh-CN")
+    out.Root.PageMode = Name.UseOutlines
+    out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)

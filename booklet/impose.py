@@ -1,0 +1,48 @@
+"""Saddle-stitch imposition: two A5 pages side by side on A4 landscape, in the order that
+makes a booklet when printed duplex (flip on short edge), folded and stapled."""
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+from booklet.assemble import overlay
+
+MM = 72 / 25.4
+A4_LANDSCAPE = (297 * MM, 210 * MM)
+
+
+def sheet_order(pages: int) -> list[tuple[int, int]]:
+    """The (left, right) page numbers, 1-based, of each printed side, front then back.
+
+    For 8 pages: (8, 1), (2, 7), (6, 3), (4, 5): the outermost sheet carries the covers.
+    """
+    if pages % 4:
+        raise ValueError(f"a saddle-stitched booklet needs a multiple of 4 pages, not {pages}")
+    sides = []
+    for sheet in range(pages // 4):
+        sides.append((pages - 2 * sheet, 2 * sheet + 1))
+        sides.append((2 * sheet + 2, pages - 2 * sheet - 1))
+    return sides
+
+
+def saddle_stitch(pdf: bytes, sheet_size: tuple[float, float] = A4_LANDSCAPE) -> bytes:
+    """The print copy of `pdf`: every side of every sheet, pages meeting at the fold."""
+    width, height = sheet_size
+    with pikepdf.open(io.BytesIO(pdf)) as source, pikepdf.new() as out:
+        for left, right in sheet_order(len(source.pages)):
+            side = out.add_blank_page(page_size=(width, height))
+            for number, at_left, name in ((left, True, "Left"), (right, False, "Right")):
+                page = source.pages[number - 1]
+                box = page.trimbox
+                page_width = float(box[2] - box[0])
+                page_height = float(box[3] - box[1])
+                # Each page's spine edge sits on the fold at the middle of the sheet.
+                x0 = width / 2 - page_width if at_left else width / 2
+                y0 = (height - page_height) / 2
+                overlay(side, page, name, pikepdf.Rectangle(x0, y0, x0 + page_width, y0 + page_height))
+        out.docinfo = out.copy_foreign(source.docinfo)
+        out.Root.Lang = source.Root.get(pikepdf.Name.Lang, pikepdf.String("zh-CN"))
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buffer.getvalue()

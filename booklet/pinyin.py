@@ -1,0 +1,51 @@
+"""Pinyin order, as residents look things up: 「低保」 under D, 单 (Shàn) under S."""
+from __future__ import annotations
+
+import re
+
+from pypinyin import Style, lazy_pinyin
+
+# pypinyin reads a surname as an ordinary word (单 → dan, 曾 → ceng). These are the readings
+# as surnames; two-character surnames first, so that 尉迟 wins over 尉.
+SURNAMES = {
+    "尉迟": "yu chi", "万俟": "mo qi", "长孙": "zhang sun", "单于": "chan yu",
+    "单": "shan", "曾": "zeng", "解": "xie", "覃": "qin", "仇": "qiu", "区": "ou", "朴": "piao",
+    "查": "zha", "盖": "ge", "乐": "yue", "缪": "miao", "翟": "zhai", "种": "chong", "秘": "bi",
+    "召": "shao", "员": "yun", "繁": "po", "朝": "chao", "句": "gou", "隗": "wei", "能": "nai",
+    "便": "pian", "柏": "bai", "薄": "bo", "牟": "mou", "黑": "he", "谌": "chen", "粘": "nian",
+    "折": "she", "厍": "she", "适": "kuo", "宓": "fu", "塔": "ta", "逄": "pang", "尉": "yu",
+    "沈": "shen", "华": "hua", "任": "ren", "纪": "ji", "燕": "yan", "阚": "kan", "眭": "sui",
+    "相": "xiang", "那": "na", "藏": "zang", "过": "guo", "曲": "qu", "哈": "ha", "石": "shi",
+    "贾": "jia", "钻": "zuan", "佴": "nai",
+}
+
+_LETTER = re.compile(r"[a-z]")
+
+
+def syllables(text: str) -> list[str]:
+    """Toneless pinyin of `text`, one syllable per character (other characters as they are)."""
+    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars.lower()))
+
+
+def name_syllables(name: str, override: str | None = None) -> list[str]:
+    """Pinyin of a person's name: the override if given, else the surname table, else pypinyin."""
+    if override:
+        return override.lower().split()
+    for surname, reading in SURNAMES.items():
+        if name.startswith(surname):
+            return reading.split() + syllables(name[len(surname):])
+    return syllables(name)
+
+
+def sort_key(text: str, override_syllables: list[str] | None = None) -> tuple:
+    """Order by toneless pinyin, then by tone, then by the characters themselves."""
+    plain = override_syllables or syllables(text)
+    tones = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
+    return (" ".join(plain), " ".join(tones), text)
+
+
+def initial(text: str, override_syllables: list[str] | None = None) -> str:
+    """The index letter A–Z a term is filed under; "#" for one that starts with no letter."""
+    first = (override_syllables or syllables(text) or ["#"])[0]
+    match = _LETTER.match(first)
+    return match.group(0).upper() if match else "#"

@@ -1,0 +1,146 @@
+"""What the booklet's pages show, gathered from a checked project with every default resolved."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from booklet import pinyin
+from booklet.load import Project
+from booklet.model import Cadre, Category, Material, Service, Station, TimeLimit
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    """A service item as a resident reads it."""
+
+    service: Service
+    station: Station
+    handlers: list[Cadre]
+    place: str
+    hours: str
+    time_limit: str
+
+    @property
+    def anchor(self) -> str:
+        return f"service-{self.service.id}"
+
+    @property
+    def primary(self) -> Cadre:
+        return self.handlers[0]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    number: int
+    category: Category
+    services: list[ServiceView]
+
+    @property
+    def anchor(self) -> str:
+        return f"chapter-{self.number}"
+
+    @property
+    def title(self) -> str:
+        return self.category.name
+
+
+@dataclass(frozen=True)
+class Office:
+    """An office with its staff in display order, for the directories."""
+
+    station: Station
+    hours: str
+    staff: list[Cadre]
+
+    @property
+    def anchor(self) -> str:
+        return f"office-{self.station.id}"
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    term: str
+    service: ServiceView
+    is_alias: bool
+
+
+@dataclass(frozen=True)
+class IndexGroup:
+    letter: str
+    entries: list[IndexEntry]
+
+
+def time_limit_text(limit: TimeLimit) -> str:
+    unit = "个工作日" if limit.unit == "工作日" else "日"
+    if limit.immediate:
+        text = "即办件，材料齐全的当场办结"
+    else:
+        text = f"承诺 {limit.promised_days} {unit}内办结"
+    if limit.statutory_days is not None:
+        text += f"（法定 {limit.statutory_days} {unit}）"
+    if limit.note:
+        text += f"；{limit.note}"
+    return text
+
+
+def material_count(material: Material) -> str:
+    parts = []
+    if material.originals:
+        parts.append(f"原件 {material.originals} 份")
+    if material.copies:
+        parts.append(f"复印件 {material.copies} 份")
+    if material.form == "电子":
+        parts.append("电子版")
+    elif material.form == "纸质或电子":
+        parts.append("纸质或电子版均可")
+    return "，".join(parts)
+
+
+def station_hours(project: Project, station: Station) -> str:
+    return station.hours or project.org.hall_hours
+
+
+def chapters(project: Project) -> list[Chapter]:
+    """One chapter per category that has services, in the order org.yaml lists them."""
+    result = []
+    for category in project.org.categories:
+        views = [_service_view(project, s) for s in project.services if s.category == category.name]
+        if views:
+            result.append(Chapter(len(result) + 1, category, views))
+    return result
+
+
+def _service_view(project: Project, service: Service) -> ServiceView:
+    station = project.station(service.station)
+    return ServiceView(
+        service=service,
+        station=station,
+        handlers=[project.cadre(h) for h in service.handlers],
+        place=service.place or station.room,
+        hours=service.hours or station_hours(project, station),
+        time_limit=time_limit_text(service.time_limit),
+    )
+
+
+def offices(project: Project) -> list[Office]:
+    """Every office in file order, its staff by `order`, then as written."""
+    result = []
+    for station in project.stations:
+        staff = [c for c in project.cadres if c.station == station.id]
+        staff.sort(key=lambda c: c.order if c.order is not None else 1_000_000)
+        result.append(Office(station, station_hours(project, station), staff))
+    return result
+
+
+def index(all_chapters: list[Chapter]) -> list[IndexGroup]:
+    """Every service name and every alias, in pinyin order, grouped under A–Z."""
+    entries = []
+    for chapter in all_chapters:
+        for view in chapter.services:
+            entries.append(IndexEntry(view.service.name, view, is_alias=False))
+            entries += [IndexEntry(alias, view, is_alias=True) for alias in view.service.aliases]
+    entries.sort(key=lambda e: pinyin.sort_key(e.term))
+    return [
+        IndexGroup(letter, list(group))
+        for letter, group in groupby(entries, key=lambda e: pinyin.initial(e.term))
+    ]
