@@ -75,7 +75,8 @@ def assemble(parts: list[Rendered], folio: Rendered | None, folio_pages: list[in
             if len(layer.pages) != len(folio_pages):
                 raise ValueError(f"folio has {len(layer.pages)} pages for {len(folio_pages)}")
             for page_index, folio_page in zip(folio_pages, layer.pages):
-                overlay(out.pages[page_index], folio_page, "Folio")
+                # The pages of a part share one resource dictionary: a name per page.
+                overlay(out.pages[page_index], folio_page, f"Folio{page_index + 1}")
 
     _name_destinations(out, anchors)
     _link_parts(out, anchors)

@@ -86,11 +86,11 @@ def render_pdf(html: str, data_dir: Path, what: str) -> Rendered:
     if logs.messages:
         details = "；".join(dict.fromkeys(logs.messages))
         raise RenderError(f"{what} 排版出错：{details}")
-    anchors = {
-        name: Anchor(index, x * PX_TO_PT, (page.height - y) * PX_TO_PT)
-        for index, page in enumerate(document.pages)
-        for name, (x, y, *_) in page.anchors.items()
-    }
+    anchors: dict[str, Anchor] = {}
+    for index, page in enumerate(document.pages):
+        for name, (x, y, *_) in page.anchors.items():
+            # An element that spans pages is listed on each of them: it starts on the first.
+            anchors.setdefault(name, Anchor(index, x * PX_TO_PT, (page.height - y) * PX_TO_PT))
     return Rendered(pdf, len(document.pages), anchors)
 
 

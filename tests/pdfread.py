@@ -1,9 +1,12 @@
 """Reading back what was rendered, as a reader or a phone camera would see it."""
 from __future__ import annotations
 
+import ctypes
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as raw
 import zxingcpp
 from pypdf import PdfReader
 
@@ -54,3 +57,44 @@ def embedded_fonts(pdf: Path) -> dict[str, bool]:
             embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
             fonts[str(font["/BaseFont"])] = embedded
     return fonts
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive characters drawn in one font at one size (in points, as printed)."""
+
+    text: str
+    size: float
+    font: str
+
+
+def text_runs(pdf: Path) -> list[list[Run]]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        pages = []
+        for page in document:
+            textpage = page.get_textpage()
+            runs: list[Run] = []
+            matrix = raw.FS_MATRIX()
+            name = ctypes.create_string_buffer(256)
+            flags = ctypes.c_int()
+            for index in range(textpage.count_chars()):
+                char = chr(raw.FPDFText_GetUnicode(textpage.raw, index))
+                if char.isspace():  # spaces belong to the run they stand in
+                    if runs:
+                        runs[-1] = Run(runs[-1].text + char, runs[-1].size, runs[-1].font)
+                    continue
+                raw.FPDFText_GetMatrix(textpage.raw, index, matrix)
+                # pdfium gives the em size before the page's transform (WeasyPrint scales by 0.75).
+                size = raw.FPDFText_GetFontSize(textpage.raw, index) * abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+                raw.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), flags)
+                font = name.value.decode("latin-1")
+                size = round(size, 1)
+                if runs and runs[-1].size == size and runs[-1].font == font:
+                    runs[-1] = Run(runs[-1].text + char, size, font)
+                else:
+                    runs.append(Run(char, size, font))
+            pages.append(runs)
+        return pages
+    finally:
+        document.close()
