@@ -10,11 +10,14 @@ FONT_FILES := fonts/NotoSansCJKsc-Regular.otf fonts/NotoSansCJKsc-Bold.otf \
 DATA ?= data
 OUT ?= output
 
-.PHONY: booklet check test setup clean
+.PHONY: booklet booklet-large check test setup clean
 .DEFAULT_GOAL := booklet
 
 booklet: setup
 	$(BIN)/booklet build --data $(DATA) --out $(OUT)
+
+booklet-large: setup
+	$(BIN)/booklet build --large-print --data $(DATA) --out $(OUT)
 
 check: setup
 	$(BIN)/booklet check --data $(DATA)

@@ -87,6 +87,8 @@ def build(
     for item in written:
         unit = "张 A4（双面）" if item.path.name == PRINT_COPY else "页"
         typer.echo(f"已生成 {item.path}（{item.pages} {unit}，{item.size / 1024 / 1024:.1f} MB）")
+    if any(item.path.name == PRINT_COPY for item in written):
+        typer.echo(f"打印 {PRINT_COPY}：A4 双面打印，选「短边翻转」，整叠对折后在折线处骑马订。")
 
 
 @app.command()
