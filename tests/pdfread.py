@@ -29,18 +29,31 @@ def page_sizes_mm(pdf: Path) -> list[tuple[float, float]]:
     ]
 
 
-def qr_codes(pdf: Path, dpi: int = 300) -> list[list[str]]:
-    """The text of every QR code on each page, decoded from a raster of the page."""
+@dataclass(frozen=True)
+class QrCode:
+    text: str
+    width_mm: float
+    """Printed width including the 4-module quiet zone a scanner needs around the symbol."""
+
+
+def qr_codes(pdf: Path, dpi: int = 300) -> list[list[QrCode]]:
+    """Every QR code on each page, decoded from a raster of the page as a phone would."""
     document = pdfium.PdfDocument(pdf)
     try:
         pages = []
         for page in document:
             image = page.render(scale=dpi / 72).to_pil()
             found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-            pages.append([code.text for code in found])
+            pages.append([QrCode(code.text, _width_mm(code, dpi)) for code in found])
         return pages
     finally:
         document.close()
+
+
+def _width_mm(code, dpi: int) -> float:
+    modules = 17 + 4 * int(code.extra["Version"])
+    symbol_px = abs(code.position.top_right.x - code.position.top_left.x)
+    return symbol_px * (modules + 8) / modules * 25.4 / dpi
 
 
 def embedded_fonts(pdf: Path) -> dict[str, bool]:

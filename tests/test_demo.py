@@ -64,6 +64,8 @@ def test_every_qr_code_dials_the_right_number(demo, booklet_pdf):
     expected = Counter(demo.cadre(s.handlers[0]).dial.tel for s in demo.services)
     expected.update(c.dial.tel for c in demo.cadres)
     expected.update([demo.org.supervision.phone.tel])
-    decoded = Counter(code for page in qr_codes(booklet_pdf, dpi=300) for code in page)
-    assert decoded == expected
-    assert all(re.fullmatch(r"tel:\+86\d{10,11}", code) for code in decoded)
+    codes = [code for page in qr_codes(booklet_pdf, dpi=300) for code in page]
+    assert Counter(code.text for code in codes) == expected
+    assert all(re.fullmatch(r"tel:\+86\d{10,11}", code.text) for code in codes)
+    narrow = [code for code in codes if code.width_mm < 15]
+    assert narrow == []
