@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from booklet import checks, fonts, household
-from booklet.load import Project, load
-from booklet.paths import FONTS
+from booklet import household
+from booklet.load import Project
 from booklet.render import default_workers, write_atomic
 
 
@@ -17,20 +16,14 @@ class Written:
     size: int
 
 
-def check_data(data_dir: Path) -> Project:
-    """Load `data_dir` and run every check; the findings are in `project.problems`."""
-    fonts.require(FONTS)
-    project = load(data_dir)
-    checks.check(project, FONTS)
-    return project
-
-
 def build(project: Project, out_dir: Path, *, large_print: bool = False) -> list[Written]:
     """Render every output of a checked project into `out_dir`.
 
     Everything is rendered before anything is written, so a failure (RenderError) leaves
-    every earlier output as it was.
+    every earlier output as it was. OSError: the output folder cannot be written.
     """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OSError(f"{out_dir} 是一个文件，不是文件夹")
     outputs = household.render(project, large_print=large_print, workers=default_workers())
     written = []
     for output in outputs:

@@ -9,9 +9,18 @@ import yaml
 
 from booklet import fonts, photos
 from booklet.diagnostics import field_path
-from booklet.load import Project, record_name
+from booklet.load import Project, load, record_name
+from booklet.paths import FONTS
 
 _KIND_NAMES = {"station": "站所", "cadre": "干部", "service": "服务事项"}
+
+
+def check_data(data_dir: Path) -> Project:
+    """Load `data_dir` and run every check; the findings are in `project.problems`."""
+    fonts.require(FONTS)
+    project = load(data_dir)
+    check(project, FONTS)
+    return project
 
 
 def check(project: Project, fonts_dir: Path) -> None:
@@ -51,12 +60,19 @@ def _references(project: Project) -> None:
             project.problems.append(project.origin(cadre).problem("station", message=f"{cadre.name} station: {why}"))
 
     categories = [c.name for c in project.org.categories] if project.org else None
+    if categories is not None:
+        for index, name in enumerate(categories):
+            if name in categories[:index]:
+                project.problems.append(project.origin(project.org).problem(
+                    "categories", index, message=f"categories[{index + 1}]: 分类「{name}」重复，请删掉一个"))
+    unknown_category = False
     for service in project.services:
         origin = project.origin(service)
         if why := _dangling(project, "station", service.station):
             origin_msg = f"{service.name} station: {why}"
             project.problems.append(origin.problem("station", message=origin_msg))
         if categories is not None and service.category not in categories:
+            unknown_category = True
             guess = difflib.get_close_matches(service.category, categories, n=1, cutoff=0.3)
             hint = f"，是不是「{guess[0]}」？" if guess else f"，可选：{'、'.join(categories)}"
             project.problems.append(origin.problem(
@@ -78,9 +94,10 @@ def _references(project: Project) -> None:
                     "handlers", index, warning=True,
                     message=f"{where}: 经办人 {cadre.name} 属于{home.name}，不在受理站所{station.name}"))
 
-    if categories is not None:
+    if categories is not None and not unknown_category:
         # Categories as written, so that a service that failed validation still counts.
-        used = {o.raw.get("category") for origins in project.written_ids["service"].values() for o in origins}
+        used = {str(o.raw.get("category")).strip()
+                for origins in project.written_ids["service"].values() for o in origins}
         for index, name in enumerate(categories):
             if name not in used and "service" in project.read:
                 project.problems.append(project.origin(project.org).problem(
@@ -95,15 +112,23 @@ def _photos(project: Project) -> None:
                 "name", warning=True, message=f"{cadre.name}: 没有照片，便民身份证上将印占位图"))
             continue
         try:
-            photos.inspect(project.data_dir, cadre.photo)
+            width, height = photos.inspect(project.data_dir, cadre.photo)
         except photos.PhotoError as exc:
             project.problems.append(origin.problem("photo", message=f"{cadre.name} photo: {exc}"))
+            continue
+        if width < photos.MIN_SIZE[0] or height < photos.MIN_SIZE[1]:
+            project.problems.append(origin.problem(
+                "photo", warning=True,
+                message=f"{cadre.name} photo: 照片只有 {width}×{height} 像素，印出来会模糊"
+                        f"（至少 {photos.MIN_SIZE[0]}×{photos.MIN_SIZE[1]}）"))
 
 
 def _glyphs(project: Project, covered: frozenset[int]) -> None:
     """Every character must be in the fonts: a missing one prints as an empty box."""
     for doc in project.documents:
         for loc, node in _scalars(doc.root, ()):
+            if loc[-1:] == ("id",):
+                continue  # an id is never printed, and its own check names a stray character
             bad = fonts.unprintable(node.value, covered)
             if not bad:
                 continue
@@ -112,7 +137,7 @@ def _glyphs(project: Project, covered: frozenset[int]) -> None:
             else:
                 subject = field_path(loc)
             for char in bad:
-                project.problems.append(doc.problem(loc, f"{subject.strip()}: {fonts.describe_char(char)}"))
+                project.problems.append(doc.problem_at_char(node, char, f"{subject.strip()}: {fonts.describe_char(char)}"))
 
 
 def _scalars(node: yaml.Node, loc: tuple[str | int, ...]):
@@ -139,8 +164,9 @@ def _shared_mobiles(project: Project) -> None:
 
 
 def _empty_stations(project: Project) -> None:
-    if "cadre" not in project.read:
-        return
+    stations = {s.id for s in project.stations}
+    if "cadre" not in project.read or any(c.station not in stations for c in project.cadres):
+        return  # a mistyped station is already an error: it need not be a warning too
     staffed = {c.station for c in project.cadres} | {
         o.raw.get("station") for origins in project.written_ids["cadre"].values() for o in origins}
     for station in project.stations:

@@ -33,7 +33,7 @@ def _err(text: str) -> None:
 
 def _checked(data: Path, strict: bool):
     """Load and check the data; print every problem; exit unless it may be rendered."""
-    from booklet.build import check_data
+    from booklet.checks import check_data
     from booklet.fonts import FontsMissing
 
     try:
@@ -84,6 +84,9 @@ def build(
         _err(f"错误：{exc}")
         _err("未生成任何文件，原有文件保持不变。")
         raise typer.Exit(Exit.RENDER_FAILED) from None
+    except OSError as exc:
+        _err(f"错误：无法写入输出目录 {out}：{exc.strerror or exc}")
+        raise typer.Exit(Exit.WRITE_FAILED) from None
     for item in written:
         unit = "张 A4（双面）" if item.path.name == PRINT_COPY else "页"
         typer.echo(f"已生成 {item.path}（{item.pages} {unit}，{item.size / 1024 / 1024:.1f} MB）")

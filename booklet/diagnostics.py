@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One finding, printed as `file:line:col: message` (the form editors and CI tools read)."""
 
@@ -104,12 +104,16 @@ def describe(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
         owner = _model_at(model, loc[:-1])
         text = f"未知字段「{name}」"
         if owner is not None:
-            guess = difflib.get_close_matches(str(name), list(owner.model_fields), n=1, cutoff=0.5)
+            guess = suggestion(model, loc)
             if guess:
-                text += f"，是不是「{guess[0]}」（{_label(owner, (guess[0],))}）？"
+                text += f"，是不是「{guess}」（{_label(owner, (guess,))}）？"
             else:
                 text += "，可用的字段有：" + "、".join(owner.model_fields)
         return field_path(loc[:-1]), text, True
+    if kind in ("model_type", "model_attributes_type") and isinstance(value, str) and loc:
+        owner = _model_at(model, loc)
+        if owner is not None and "name" in owner.model_fields:
+            return field_path(loc), f"「{value}」应写成「- name: {value}」，其余各项另起一行", False
     if value is None and kind in {"string_type", "list_type", "int_type", "bool_type", "date_type",
                                   "dict_type", "model_type", "model_attributes_type"}:
         return field, "不能为空（冒号后面没有写内容）", False
@@ -125,6 +129,22 @@ def describe(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
     if template is None:
         return field, error["msg"], False
     return field, template.format(input=value, **ctx), False
+
+
+def suggestion(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None:
+    """The field an unknown key at `loc` was probably meant to be: a near spelling, or a
+    field whose Chinese name it is (「职务」 for post)."""
+    owner = _model_at(model, loc[:-1])
+    if owner is None:
+        return None
+    key = str(loc[-1])
+    from booklet.model import label
+
+    for field_name in owner.model_fields:
+        if key and key in label(owner, field_name):
+            return field_name
+    guess = difflib.get_close_matches(key, list(owner.model_fields), n=1, cutoff=0.5)
+    return guess[0] if guess else None
 
 
 def _label(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:

@@ -93,14 +93,20 @@ def coverage(fonts_dir: Path) -> frozenset[int]:
     return frozenset(common or ())
 
 
+def _invisible(char: str) -> bool:
+    # Zero-width spaces, BOMs and variation selectors come in with copied text: they print
+    # as nothing, but make two ids that look the same differ.
+    return unicodedata.category(char) in ("Cc", "Cf") or 0xFE00 <= ord(char) <= 0xFE0F
+
+
 def unprintable(text: str, covered: frozenset[int]) -> list[str]:
-    """The characters of `text` that would print as an empty box (or not at all)."""
+    """The characters of `text` that would print as an empty box, or as nothing at all."""
     bad = []
     for char in text:
         if char in "\n\t\r ":
             continue
         code = ord(char)
-        if 0xE000 <= code <= 0xF8FF or code not in covered or unicodedata.category(char) == "Cc":
+        if 0xE000 <= code <= 0xF8FF or code not in covered or _invisible(char):
             if char not in bad:
                 bad.append(char)
     return bad
@@ -110,6 +116,7 @@ def describe_char(char: str) -> str:
     code = ord(char)
     if 0xE000 <= code <= 0xF8FF:
         return f"「{char}」(U+{code:04X}) 是私用区字符（旧系统造的字），请改用标准汉字"
-    if unicodedata.category(char) == "Cc":
-        return f"控制字符 U+{code:04X}，请删掉"
+    if _invisible(char):
+        name = unicodedata.name(char, "").lower() or "控制字符"
+        return f"有看不见的字符 U+{code:04X}（{name}），请删掉"
     return f"「{char}」(U+{code:04X}) 字体中没有这个字，印出来会是空框"

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from booklet.diagnostics import Problem, describe
-from booklet.model import Cadre, CadresFile, Org, Service, ServicesFile, Station, StationsFile
+from booklet.diagnostics import Problem, describe, suggestion
+from booklet.model import AREA_CODE, Cadre, CadresFile, Org, Service, ServicesFile, Station, StationsFile
 from booklet.yamlsource import Document, read_yaml
 
 ORG_FILE = "org.yaml"
@@ -98,7 +99,7 @@ def load(data_dir: Path) -> Project:
     if org_doc is not None:
         if isinstance(org_doc.value, dict):
             area = org_doc.value.get("area_code")
-            if isinstance(area, str) and re.fullmatch(r"0\d{2,3}", area):
+            if isinstance(area, str) and re.match(AREA_CODE, area):
                 context["area_code"] = area
         project.org = _validate(project, org_doc, (), Org, context, who="")
         project.read.add("org")
@@ -112,7 +113,7 @@ def load(data_dir: Path) -> Project:
         project.cadres = _records(project, doc, CadresFile, "cadres", Cadre, context, "cadre")
 
     services_dir = data_dir / SERVICES_DIR
-    files = sorted(services_dir.glob("*.yaml")) + sorted(services_dir.glob("*.yml"))
+    files = sorted(p for p in services_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
     if not files:
         project.problems.append(Problem(display_path(services_dir), None, None,
                                         "没有服务事项文件：请在这里放至少一个 .yaml 文件"))
@@ -152,7 +153,10 @@ def _records(project: Project, doc: Document, wrapper: type[BaseModel], key: str
     records = []
     for index, raw in enumerate(doc.value[key]):
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-            project.written_ids[kind].setdefault(raw["id"].strip(), []).append(Origin(doc, (key, index)))
+            # Without invisible characters: a stray zero-width space is one error (on the id),
+            # not also a dangling reference everywhere the id is used.
+            written = "".join(c for c in raw["id"].strip() if unicodedata.category(c) not in ("Cc", "Cf"))
+            project.written_ids[kind].setdefault(written, []).append(Origin(doc, (key, index)))
         record = _validate(project, doc, (key, index), model, context, who=record_name(raw, index))
         if record is not None:
             records.append(record)
@@ -167,7 +171,13 @@ def _validate(project: Project, doc: Document, loc: tuple[str | int, ...], model
     try:
         record = model.model_validate(raw, context=context)
     except ValidationError as exc:
-        for error in exc.errors():
+        errors = exc.errors()
+        # A misspelt required key is one mistake: say "did you mean", not also "missing".
+        meant = {tuple(e["loc"][:-1]) + (suggestion(model, tuple(e["loc"])),)
+                 for e in errors if e["type"] == "extra_forbidden"}
+        for error in errors:
+            if error["type"] == "missing" and tuple(error["loc"]) in meant:
+                continue
             field_name, message, at_key = describe(error, model)
             subject = " ".join(part for part in (who, field_name) if part)
             text = f"{subject}: {message}" if subject else message

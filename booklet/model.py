@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from booklet.phones import Kind, Phone, PhoneField
@@ -17,10 +18,17 @@ from booklet.phones import Kind, Phone, PhoneField
 # --- field types ----------------------------------------------------------------------------
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
-_MARKUP = re.compile(r"[<>&]|&#|\\u")
+_MARKUP = re.compile(r"[<>&]")
+AREA_CODE = r"^0\d{2,3}$"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 
 
 def _check_id(value: str) -> str:
+    hidden = [c for c in value if unicodedata.category(c) in ("Cc", "Cf")]
+    if hidden:
+        raise PydanticCustomError(
+            "booklet", "编号「{value}」里有看不见的字符 U+{code}，请删掉",
+            {"value": value.translate({ord(c): None for c in hidden}), "code": f"{ord(hidden[0]):04X}"})
     if not _ID.fullmatch(value):
         raise PydanticCustomError(
             "booklet", "编号「{value}」只能用小写英文字母、数字、- 和 _，且以字母或数字开头",
@@ -60,14 +68,41 @@ def _fee(value: str) -> str:
     return "不收费" if value.strip() in _FREE else value
 
 
+def _whole_number(value: Any) -> Any:
+    # Python's int() also takes "3_0" and " 30 "; a clerk means digits, perhaps full-width.
+    if isinstance(value, str):
+        digits = value.strip().translate(_FULLWIDTH)
+        if not re.fullmatch(r"\d+", digits):
+            raise PydanticCustomError("booklet", "「{value}」应为整数，请用阿拉伯数字写，如 3", {"value": value})
+        return int(digits)
+    return value
+
+
+def _date(value: Any) -> Any:
+    # Pydantic would also take 0 or 86400 (seconds since 1970) and "20261101".
+    if isinstance(value, str):
+        text = value.strip().translate(_FULLWIDTH)
+        if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            raise PydanticCustomError("booklet", "「{value}」不是有效日期，请写作 2026-11-01", {"value": value})
+        year, month, day = (int(part) for part in text.split("-"))
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise PydanticCustomError("booklet", "「{value}」不是有效日期，请写作 2026-11-01",
+                                      {"value": value}) from None
+    return value
+
+
 Text = Annotated[str, Field(min_length=1)]
 Id = Annotated[str, AfterValidator(_check_id)]
 Name = Annotated[str, Field(min_length=1), AfterValidator(_check_name)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
-Days = Annotated[int, Field(ge=1, le=365)]
+Count = Annotated[int, BeforeValidator(_whole_number)]
+Days = Annotated[Count, Field(ge=1, le=365)]
+Date = Annotated[datetime.date, BeforeValidator(_date)]
 Mobile = Annotated[Phone, PhoneField(Kind.MOBILE)]
 AnyPhone = Annotated[Phone, PhoneField(Kind.MOBILE, Kind.LANDLINE)]
-ServiceNumber = Annotated[Phone, PhoneField(Kind.MOBILE, Kind.LANDLINE, Kind.SHORT)]
+ServiceNumber = Annotated[Phone, PhoneField(Kind.MOBILE, Kind.LANDLINE, Kind.SHORT, Kind.SERVICE)]
 
 
 class Record(BaseModel):
@@ -83,9 +118,9 @@ class Record(BaseModel):
 
 
 class Edition(Record):
-    number: Annotated[int, Field(ge=1)]
+    number: Annotated[Count, Field(ge=1)]
     """版次，如 1 表示第 1 版。"""
-    date: datetime.date
+    date: Date
     """版次日期，写作 2026-11-01；也是 PDF 的创建日期。"""
 
 
@@ -114,11 +149,12 @@ class Channels(Record):
     hotline: ServiceNumber = Phone("12345", "12345", Kind.SHORT)
     """政务服务便民热线，默认 12345。"""
 
-    @model_validator(mode="after")
-    def _email_shape(self) -> Channels:
-        if self.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.email):
-            raise PydanticCustomError("booklet", "email「{value}」不是有效的电子邮箱", {"value": self.email})
-        return self
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[\w.+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", value, re.ASCII):
+            raise PydanticCustomError("booklet", "「{value}」不是有效的电子邮箱", {"value": value})
+        return value
 
 
 class Category(Record):
@@ -137,7 +173,7 @@ class Org(Record):
     """办公地址。"""
     postcode: Annotated[str, Field(pattern=r"^\d{6}$")] | None = None
     """邮政编码，6 位数字。"""
-    area_code: Annotated[str, Field(pattern=r"^0\d{2,3}$")] | None = None
+    area_code: Annotated[str, Field(pattern=AREA_CODE)] | None = None
     """长途区号，如 0571；写固定电话时省略区号的，自动补上。"""
     edition: Edition
     """版次与日期。"""
@@ -195,7 +231,7 @@ class Cadre(Record):
     """办公电话。"""
     photo: str | None = None
     """照片，data/ 下的路径，如 photos/zhangsan.jpg；没有照片可不填。"""
-    order: int | None = None
+    order: Count | None = None
     """在本站所中的排列顺序，数字小的在前；不填按文件中的顺序。"""
 
     @property
@@ -216,9 +252,9 @@ class Cadre(Record):
 class Material(Record):
     name: Text
     """材料名称，如「居民身份证」。"""
-    originals: Annotated[int, Field(ge=0, le=99)] = 0
+    originals: Annotated[Count, Field(ge=0, le=99)] = 0
     """原件份数。"""
-    copies: Annotated[int, Field(ge=0, le=99)] = 0
+    copies: Annotated[Count, Field(ge=0, le=99)] = 0
     """复印件份数。"""
     form: Literal["纸质", "电子", "纸质或电子"] = "纸质"
     """材料形式：纸质、电子 或 纸质或电子。"""

@@ -22,6 +22,7 @@ class Kind(enum.Enum):
     MOBILE = "手机"
     LANDLINE = "固定电话"
     SHORT = "短号码"
+    SERVICE = "400/800 服务号码"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,9 @@ def parse_phone(text: str, area_code: str | None = None) -> Phone | None:
                 return Phone(_group_mobile(number), _e164(number), Kind.MOBILE)
             if number_type in (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
                 return Phone(_group_landline(number), _e164(number), Kind.LANDLINE)
+            if number_type in (PhoneNumberType.TOLL_FREE, PhoneNumberType.UAN, PhoneNumberType.SHARED_COST):
+                national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+                return Phone(national.replace(" ", "-"), _e164(number), Kind.SERVICE)
             continue
         if not digits.startswith("+") and shortnumberinfo.is_valid_short_number_for_region(
             number, REGION
@@ -94,7 +98,7 @@ def _group_landline(number: phonenumbers.PhoneNumber) -> str:
 _KIND_TEXT = {
     frozenset({Kind.MOBILE}): "手机号码",
     frozenset({Kind.MOBILE, Kind.LANDLINE}): "手机或固定电话号码",
-    frozenset({Kind.MOBILE, Kind.LANDLINE, Kind.SHORT}): "电话号码",
+    frozenset({Kind.MOBILE, Kind.LANDLINE, Kind.SHORT, Kind.SERVICE}): "电话号码",
 }
 
 
@@ -120,7 +124,9 @@ class PhoneField:
         phone = parse_phone(value, area_code)
         if phone is None:
             hint = ""
-            if Kind.LANDLINE in self.kinds and not area_code and re.fullmatch(r"\d{7,8}", _digits(value)):
+            if re.search(r"转|分机|ext", value, re.IGNORECASE):
+                hint = "（只写总机号码，分机号请写在备注或职责里）"
+            elif Kind.LANDLINE in self.kinds and not area_code and re.fullmatch(r"\d{7,8}", _digits(value)):
                 hint = "（固定电话请带区号，如 0571-8888 8888，或在 org.yaml 写 area_code）"
             raise PydanticCustomError(
                 "booklet", "「{value}」不是有效的{wanted}{hint}",

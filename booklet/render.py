@@ -63,10 +63,13 @@ def _collect_weasyprint_logs():
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
     logger.addHandler(collector)
+    # Collected here and reported once, in Chinese, in the RenderError: not also raw.
+    propagate, logger.propagate = logger.propagate, False
     try:
         yield collector
     finally:
         logger.removeHandler(collector)
+        logger.propagate = propagate
 
 
 def render_pdf(html: str, data_dir: Path, what: str) -> Rendered:

@@ -14,5 +14,7 @@ class Exit(enum.IntEnum):
     """The data was valid but a PDF could not be made as it should be: nothing was written."""
     SETUP = 4
     """Something the set-up provides is missing, such as the fonts."""
+    WRITE_FAILED = 5
+    """The output folder could not be written (a file in the way, no permission, disk full)."""
     INTERNAL = 70
     """A bug in booklet itself (EX_SOFTWARE)."""

@@ -7,6 +7,7 @@ number, date or yes/no. So quoting is never needed, and a value cannot change si
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,6 @@ import yaml
 
 from booklet.diagnostics import Problem
 
-# Past this many nodes an alias bomb ("billion laughs") is more likely than a street office.
-_MAX_NODES = 200_000
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -26,6 +25,7 @@ class Document:
 
     path: Path
     display: str
+    text: str
     root: yaml.Node
     value: Any
 
@@ -59,6 +59,14 @@ class Document:
         mark = node.start_mark
         return Problem(self.display, mark.line + 1, mark.column + 1, message, warning=warning)
 
+    def problem_at_char(self, node: yaml.Node, char: str, message: str) -> Problem:
+        """A problem at `char` itself, inside `node`: a long text spans many lines."""
+        index = self.text.find(char, node.start_mark.index, node.end_mark.index)
+        if index < 0:
+            index = node.start_mark.index
+        line, column = _line_column(self.text, index)
+        return Problem(self.display, line, column, message)
+
 
 def _child(node: yaml.Node, step: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode) and isinstance(step, str):
@@ -84,16 +92,37 @@ def read_yaml(path: Path, display: str) -> tuple[Document | None, list[Problem]]
         return None, [Problem(display, line, None,
                               f"文件不是 UTF-8 编码{hint}：请用 UTF-8 重新保存（记事本「另存为」选 UTF-8）")]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_column(text, exc.position)
+        return None, [Problem(display, line, column,
+                              f"有看不见的控制字符 U+{exc.character:04X}，请删掉")]
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(display, exc)]
-    except yaml.YAMLError as exc:
-        return None, [Problem(display, None, None, f"YAML 格式错误：{exc}")]
+        return None, [_syntax_problem(display, text, exc)]
+    except RecursionError:
+        return None, [Problem(display, None, None, "数据嵌套太深，无法读取")]
     if root is None:
         return None, [Problem(display, 1, 1, "文件是空的")]
-    builder = _Builder(display)
+    builder = _Builder(display, text)
     value = builder.build(root)
-    return Document(path, display, root, value), builder.problems
+    return Document(path, display, text, root, value), builder.problems
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+class _Loader(yaml.SafeLoader):
+    """Refuses anchors and aliases: a clerk's `&` or `*` at the start of a value is text, and
+    YAML would silently take it for an anchor (dropping it) or expand an alias bomb."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchor or alias", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _is_gbk(raw: bytes) -> bool:
@@ -105,6 +134,7 @@ def _is_gbk(raw: bytes) -> bool:
 
 
 _SYNTAX_HINTS = (
+    ("anchor or alias", "以 & 或 * 开头的值会被当作 YAML 的锚点或引用：请给整个值加引号"),
     ("found character '\\t'", "不能用 Tab 键缩进，请改用空格"),
     ("mapping values are not allowed here", "这里不能出现「: 」：值里有冒号加空格时，请给整个值加引号"),
     ("could not find expected ':'", "缺少「: 」，或上一行的缩进不对"),
@@ -116,39 +146,56 @@ _SYNTAX_HINTS = (
 )
 
 
-def _syntax_problem(display: str, exc: yaml.MarkedYAMLError) -> Problem:
+# Lines that break YAML in ways a clerk with a Chinese input method often does. Looked for
+# only when the file fails to parse, up to the line where the parser gave up (it often gives
+# up a line or more after the real mistake).
+_KEY = r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*"
+_LINE_HINTS = (
+    (re.compile(_KEY + r"\s*："), "字段名后面的冒号要用英文半角「:」，再空一格，如「post: 民政助理员」"),
+    (re.compile(_KEY + r":(?=[^\s:])"), "冒号「:」后面要空一格，如「post: 民政助理员」"),
+    (re.compile(r"^\s*-(?=[^\s-])"), "列表项的「-」后面要空一格，如「- id: zhangsan」"),
+    (re.compile(_KEY + r":\s+(?P<char>[@`%!|>])"), "以「{char}」开头的值请给整个值加引号"),
+    (re.compile(_KEY + r":\s+(?P<char>[\[{])[^\]}]*[\]}]\s*[^\s#]"), "以「{char}」开头的值请给整个值加引号"),
+)
+
+
+def _syntax_problem(display: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
+    if mark is not None:
+        lines = text.splitlines()
+        for number in range(min(mark.line, len(lines) - 1), -1, -1):
+            for pattern, hint in _LINE_HINTS:
+                if found := pattern.match(lines[number]):
+                    return Problem(display, number + 1, None, "YAML 格式错误：" + hint.format(**found.groupdict()))
     problem = exc.problem or ""
-    text = f"YAML 格式错误（{problem}）"
+    message = "YAML 格式错误：格式不对，请对照同一文件中其他条目的写法检查这一行和上一行"
     for needle, hint in _SYNTAX_HINTS:
         if needle in problem or needle in str(exc):
-            text = f"YAML 格式错误：{hint}"
+            message = f"YAML 格式错误：{hint}"
             break
     if mark is None:
-        return Problem(display, None, None, text)
-    return Problem(display, mark.line + 1, mark.column + 1, text)
+        return Problem(display, None, None, message)
+    return Problem(display, mark.line + 1, mark.column + 1, message)
 
 
 class _Builder:
-    """Turns a node tree into plain values, every scalar as written, noting duplicate keys."""
+    """Turns a node tree into plain values, every scalar as written, noting what YAML would
+    silently drop: a duplicate key, or text after a `#` taken for a comment."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, text: str) -> None:
         self.display = display
+        self.text = text
         self.problems: list[Problem] = []
-        self.count = 0
 
-    def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        self.count += 1
-        if self.count > _MAX_NODES or depth > 50:
-            if self.count == _MAX_NODES + 1 or depth == 51:
-                self._add(node, "数据嵌套或引用（&、*）过多，无法读取")
-            return None
+    def build(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
-            if node.style is None and node.value in _NULLS:
-                return None
+            if node.style is None:
+                self._check_comment(node)
+                if node.value in _NULLS:
+                    return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, depth + 1) for item in node.value]
+            return [self.build(item) for item in node.value]
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -156,10 +203,23 @@ class _Builder:
                 continue
             key = key_node.value
             if key in result:
-                self._add(key_node, f"字段「{key}」重复出现，后一个会覆盖前一个：请删掉一个")
+                self._add(key_node, f"字段「{key}」重复出现：请删掉一个")
                 continue
-            result[key] = self.build(value_node, depth + 1)
+            result[key] = self.build(value_node)
         return result
+
+    def _check_comment(self, node: yaml.ScalarNode) -> None:
+        # `room: 二楼 #201 室` is 「二楼」 and a comment. A comment written `# 职务` (with a
+        # space) is what the data files do; `#201` straight after is far likelier content.
+        end = node.end_mark.index
+        line_end = self.text.find("\n", end)
+        rest = self.text[end:line_end if line_end >= 0 else None]
+        if found := re.match(r"\s+#(\S.*)$", rest):
+            mark = node.start_mark
+            self.problems.append(Problem(
+                self.display, mark.line + 1, mark.column + 1,
+                f"「#{found.group(1).strip()}」被当作注释忽略了：如果这是内容，请给整个值加引号；"
+                "如果是注释，请在 # 后面空一格"))
 
     def _add(self, node: yaml.Node, message: str) -> None:
         mark = node.start_mark

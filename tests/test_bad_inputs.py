@@ -96,3 +96,27 @@ def test_warnings_do_not_fail(minimal: Path, edit, warning):
 
     assert result.code == 0
     assert warning in result.stderr.splitlines()
+
+
+def test_a_photo_linked_from_outside_data_is_refused(minimal: Path, workdir: Path):
+    outside = workdir / "elsewhere.jpg"
+    outside.write_bytes((minimal / "photos" / "zhangsan.jpg").read_bytes())
+    (minimal / "photos" / "linked.jpg").symlink_to(outside)
+    cadres = minimal / "cadres.yaml"
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace(
+        "    photo: photos/zhangsan.jpg\n  - id: lisi", "    photo: photos/linked.jpg\n  - id: lisi"), encoding="utf-8")
+
+    result = run_cli("check", "--data", "data")
+
+    assert result.code == 1
+    assert result.stderr.splitlines()[0] == (
+        "data/cadres.yaml:10:12: 张三 photo: 照片「photos/linked.jpg」是指向 data 目录外的链接：请把照片本身放进 data/photos/")
+
+
+def test_a_tiny_photo_is_a_warning(minimal: Path):
+    from PIL import Image
+
+    Image.new("RGB", (1, 1)).save(minimal / "photos" / "zhangsan.jpg")
+    result = run_cli("check", "--data", "data")
+    assert result.code == 0
+    assert "data/cadres.yaml:10:12: 警告：张三 photo: 照片只有 1×1 像素，印出来会模糊（至少 300×400）" in result.stderr.splitlines()

@@ -106,7 +106,7 @@ def test_the_parts_come_in_order(texts):
 def test_contents_page_numbers_are_where_the_headings_are(texts, headings):
     contents = _pages_of(texts, "目录")
     entries = _numbered_entries(texts, contents, skip={"目录"})
-    from booklet.build import check_data
+    from booklet.checks import check_data
 
     project = check_data(DEMO)
     expected_titles = {_squash(s.name) for s in project.services} | {_squash(c.name) for c in project.org.categories}

@@ -70,3 +70,11 @@ def test_usage_errors_exit_2_without_traceback():
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == Exit.USAGE
     assert "Traceback" not in result.stderr
+
+
+def test_an_output_folder_that_is_a_file_is_a_clear_error(minimal: Path, workdir: Path):
+    (workdir / "output").write_text("not a folder")
+    result = run_cli("build", "--data", "data", "--out", "output")
+    assert result.code == Exit.WRITE_FAILED
+    assert result.stderr.startswith("错误：无法写入输出目录 output：")
+    assert "Traceback" not in result.stderr

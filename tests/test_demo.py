@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from booklet import household
-from booklet.build import check_data
+from booklet.checks import check_data
 from conftest import DEMO
 from pdfread import embedded_fonts, page_sizes_mm, page_texts, qr_codes
 

@@ -62,3 +62,13 @@ def test_traps_pass_check(minimal: Path):
     _edit(minimal / "stations.yaml", "hours: 周一至周五 9:00-17:00", "hours: 8:30-17:00")
     result = run_cli("check", "--data", "data")
     assert result.code == 0, result.stderr
+
+
+def test_full_width_digits_are_read_as_numbers(minimal: Path):
+    _edit(minimal / "services/jiuzhu.yaml", "      promised_days: 20", "      promised_days: ２０")
+    assert load(minimal).services[0].time_limit.promised_days == 20
+
+
+def test_400_numbers_are_accepted_where_a_hotline_is(minimal: Path):
+    _edit(minimal / "org.yaml", "  phone: 0571-8000 0000", "  phone: 400-123-4567")
+    assert str(load(minimal).org.supervision.phone) == "400-123-4567"
