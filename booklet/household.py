@@ -102,22 +102,19 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
     notes = Part("notes", "booklet/notes.html", {**common, "lines": 18 if large_print else 16}, header="备注")
     back = Part("back", "booklet/back.html", common, header=None)
 
-    toc_entries = [{"level": 1, "title": "使用说明", "anchor": "guide"}]
-    for c in chapters:
-        toc_entries.append({"level": 1, "title": c.title, "anchor": c.anchor})
-        toc_entries += [{"level": 2, "title": s.service.name, "anchor": s.anchor} for s in c.services]
-    toc_entries += [{"level": 1, "title": title, "anchor": anchor} for title, anchor in
-                    (("站所目录", "offices"), ("干部目录", "staff"), ("事项索引", "index"), ("监督投诉", "supervision"))]
-
-    def contents(page: Callable[[str], str]) -> Part:
-        return Part("contents", "booklet/contents.html", {**common, "entries": toc_entries, "page": page},
-                    header="目录", bookmarks=[Bookmark(1, "目录", "contents")])
-
     def index(page: Callable[[str], str]) -> Part:
         return Part("index", "booklet/index.html", {**common, "groups": view.index(chapters), "page": page},
                     header="事项索引", bookmarks=[Bookmark(1, "事项索引", "index")])
 
     placeholder = lambda anchor: _PLACEHOLDER  # noqa: E731
+    # The contents list what the outline lists, after the contents themselves.
+    listed = [front[1], *chapter_parts, *directories, index(placeholder), supervision]
+    toc = [mark for part in listed for mark in part.bookmarks]
+
+    def contents(page: Callable[[str], str]) -> Part:
+        return Part("contents", "booklet/contents.html", {**common, "entries": toc, "page": page},
+                    header="目录", bookmarks=[Bookmark(1, "目录", "contents")])
+
     order = [*front, contents(placeholder), *chapter_parts, *directories, index(placeholder), supervision]
     first = _render(project, [*order, notes, back], workers)
     rendered = dict(zip([p.key for p in order] + ["notes", "back"], first))
@@ -144,7 +141,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
         subject=f"第 {project.org.edition.number} 版",
         date=project.org.edition.date,
     )
-    bookmarks = [mark for part in layout if part is not notes for mark in part.bookmarks]
+    bookmarks = [mark for part in layout for mark in part.bookmarks]
     reading = assemble(parts, final[2], folio_pages, bookmarks, meta)
     pages = sum(p.pages for p in parts)
     if large_print:
