@@ -137,3 +137,27 @@ def _metadata(out: pikepdf.Pdf, meta: Metadata) -> None:
     out.Root.Lang = String("zh-CN")
     out.Root.PageMode = Name.UseOutlines
     out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+
+
+def collect_pages(pages: list[tuple[bytes, int]]) -> bytes:
+    """A PDF of the given pages, each (a PDF's bytes, a 0-based page index), in order.
+
+    The metadata is the first source's. WeasyPrint gives all pages of a document one shared
+    resource dictionary: what a page does not use is dropped, or every file taken from a
+    document would carry every photo in it.
+    """
+    sources: dict[int, pikepdf.Pdf] = {}
+    with pikepdf.new() as out:
+        for pdf, index in pages:
+            if id(pdf) not in sources:
+                sources[id(pdf)] = pikepdf.open(io.BytesIO(pdf))
+            out.pages.append(sources[id(pdf)].pages[index])
+        first = next(iter(sources.values()))
+        out.docinfo = out.copy_foreign(first.docinfo)
+        out.Root.Lang = first.Root.get(Name.Lang, String("zh-CN"))
+        out.remove_unreferenced_resources()
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    for source in sources.values():
+        source.close()
+    return buffer.getvalue()

@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -25,6 +25,8 @@ app = typer.Typer(
 DataDir = Annotated[Path, typer.Option("--data", help="数据目录（org.yaml、stations.yaml、cadres.yaml、services/）。")]
 OutDir = Annotated[Path, typer.Option("--out", help="输出目录，生成的 PDF 放在这里。")]
 Strict = Annotated[bool, typer.Option("--strict", help="有警告也算失败（正式印刷前建议使用）。")]
+StationId = Annotated[Optional[str], typer.Option("--station", help="只生成这个站所的（站所编号，如 minzheng）。")]
+CadreId = Annotated[Optional[str], typer.Option("--cadre", help="只生成这个人的（干部编号，如 zhangsan）。")]
 
 
 def _err(text: str) -> None:
@@ -74,12 +76,55 @@ def build(
 ) -> None:
     """检查数据并生成全部 PDF 到输出目录：一本通阅读版（A5）和印刷版（A4 骑马订拼版）。"""
     from booklet.build import build as run_build
+
+    project = _checked(data, strict)
+    _produce(lambda: run_build(project, out, large_print=large_print), out)
+
+
+@app.command()
+def plates(
+    data: DataDir = Path("data"),
+    out: OutDir = Path("output"),
+    strict: Strict = False,
+    station: StationId = None,
+    cadre: CadreId = None,
+    size: Annotated[Optional[str], typer.Option(
+        "--size", help="尺寸，如「A4 横版」「A5 横版」「200×100」（毫米）；默认用 org.yaml 的 plate_size。")] = None,
+) -> None:
+    """生成便民身份证（门牌）：每个站所一个 PDF，每人一页；--station 只生成一个站所，--cadre 只生成一个人。"""
+    from booklet.build import plate_files, write
+    from booklet.model import parse_paper_size
+
+    project = _checked(data, strict)
+    _known(project, station, cadre)
+    paper = None
+    if size is not None:
+        try:
+            paper = parse_paper_size(size)
+        except ValueError as exc:
+            _err(f"错误：--size {exc.message() if hasattr(exc, 'message') else exc}")
+            raise typer.Exit(Exit.USAGE) from None
+    _produce(lambda: write(plate_files(project, station=station, cadre=cadre, paper=paper), out), out)
+
+
+def _known(project, station: str | None, cadre: str | None) -> None:
+    """Refuse a --station or --cadre that names nobody, saying what there is."""
+    if station is not None and project.station(station) is None:
+        choices = "、".join(f"{s.id}（{s.name}）" for s in project.stations)
+        _err(f"错误：没有编号为「{station}」的站所。可选：{choices}")
+        raise typer.Exit(Exit.USAGE)
+    if cadre is not None and project.cadre(cadre) is None:
+        _err(f"错误：没有编号为「{cadre}」的干部（见 cadres.yaml 中的 id）")
+        raise typer.Exit(Exit.USAGE)
+
+
+def _produce(make, out: Path) -> None:
+    """Run a render-and-write step; report what was written, or why nothing was."""
     from booklet.household import PRINT_COPY
     from booklet.render import RenderError
 
-    project = _checked(data, strict)
     try:
-        written = run_build(project, out, large_print=large_print)
+        written = make()
     except RenderError as exc:
         _err(f"错误：{exc}")
         _err("未生成任何文件，原有文件保持不变。")

@@ -15,7 +15,7 @@ from booklet import view
 from booklet.assemble import Bookmark, Metadata, assemble, place_anchors
 from booklet.impose import saddle_stitch
 from booklet.load import Project
-from booklet.render import Job, Rendered, RenderError, render_many
+from booklet.render import Job, Output, Rendered, RenderError, render_many
 from booklet.templating import render_template
 
 READING_COPY = "便民服务一本通.pdf"
@@ -61,13 +61,6 @@ class Part:
     header: str | None
     """The running header; None for a page with no folio at all (the covers)."""
     bookmarks: list[Bookmark] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Output:
-    filename: str
-    pdf: bytes
-    pages: int
 
 
 def render(project: Project, *, large_print: bool = False, workers: int = 1) -> list[Output]:

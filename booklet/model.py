@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 import unicodedata
 from typing import Annotated, Any, Literal
 
@@ -93,6 +94,42 @@ def _date(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class PaperSize:
+    width_mm: float
+    height_mm: float
+
+    def __str__(self) -> str:
+        return f"{self.width_mm:g}×{self.height_mm:g} 毫米"
+
+
+_PAPERS = {"A3": (297, 420), "A4": (210, 297), "A5": (148, 210)}
+_LANDSCAPE = {"横版", "横向", "横", "landscape"}
+_PORTRAIT = {"竖版", "竖向", "竖", "portrait", ""}
+
+
+def parse_paper_size(value: Any) -> Any:
+    """「A4 横版」, 「A5」 or 「200×100」 (millimetres, width × height)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().translate(_FULLWIDTH)
+    if found := re.fullmatch(r"(\d+(?:\.\d+)?)\s*[x×*X]\s*(\d+(?:\.\d+)?)\s*(?:mm|毫米)?", text):
+        width, height = float(found.group(1)), float(found.group(2))
+        if not (90 <= width <= 420 and 54 <= height <= 420):
+            raise PydanticCustomError("booklet", "尺寸「{value}」不合适：宽和高应在 90×54 到 420×420 毫米之间",
+                                      {"value": value})
+        return PaperSize(width, height)
+    if found := re.fullmatch(r"(A[345])\s*(\S*)", text, re.IGNORECASE):
+        short, long = _PAPERS[found.group(1).upper()]
+        orientation = found.group(2).lower()
+        if orientation in _LANDSCAPE:
+            return PaperSize(long, short)
+        if orientation in _PORTRAIT:
+            return PaperSize(short, long)
+    raise PydanticCustomError(
+        "booklet", "尺寸「{value}」看不懂：请写「A4 横版」「A5 竖版」或「200×100」（毫米，宽×高）", {"value": value})
+
+
 Text = Annotated[str, Field(min_length=1)]
 Id = Annotated[str, AfterValidator(_check_id)]
 Name = Annotated[str, Field(min_length=1), AfterValidator(_check_name)]
@@ -100,6 +137,7 @@ YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 Count = Annotated[int, BeforeValidator(_whole_number)]
 Days = Annotated[Count, Field(ge=1, le=365)]
 Date = Annotated[datetime.date, BeforeValidator(_date)]
+Paper = Annotated[PaperSize, BeforeValidator(parse_paper_size)]
 Mobile = Annotated[Phone, PhoneField(Kind.MOBILE)]
 AnyPhone = Annotated[Phone, PhoneField(Kind.MOBILE, Kind.LANDLINE)]
 ServiceNumber = Annotated[Phone, PhoneField(Kind.MOBILE, Kind.LANDLINE, Kind.SHORT, Kind.SERVICE)]
@@ -189,6 +227,8 @@ class Org(Record):
     """救济途径，如「对办理结果不服的，可依法申请行政复议或提起行政诉讼」。"""
     categories: Annotated[list[Category], Field(min_length=1)]
     """事项分类，按印刷顺序排列。"""
+    plate_size: Paper = PaperSize(297, 210)
+    """便民身份证（门牌）尺寸：「A4 横版」（默认）、「A5 横版」或「200×100」（毫米，宽×高）。"""
 
 
 # --- stations.yaml --------------------------------------------------------------------------

@@ -1,10 +1,13 @@
-"""Staff photos: where a path may point, and whether the file is a photo we can print."""
+"""Staff photos: where a path may point, whether the file is a photo we can print, and the
+photo prepared for print (cropped and downscaled)."""
 from __future__ import annotations
 
 import contextlib
+import io
+from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # A phone photo is 12–50 MP; anything far larger is a mistake or a decompression bomb.
 MAX_PIXELS = 60_000_000
@@ -73,3 +76,30 @@ def inspect(data_dir: Path, relative: str) -> tuple[int, int]:
     except (OSError, SyntaxError):
         raise PhotoError(f"照片「{relative}」已损坏或不完整，无法读取：请重新拷贝或导出这张照片") from None
     return width, height
+
+
+@lru_cache(maxsize=512)
+def portrait(path: Path, width_mm: float, height_mm: float, stamp: float, dpi: int = 300) -> bytes:
+    """The photo cropped to the box's shape and no larger than `dpi` at its printed size, as JPEG.
+
+    The crop keeps the full width (or height) and, for a tall photo, the upper part: faces sit
+    in the top half of a portrait. `stamp` (the file's mtime) keys the cache.
+    """
+    with _strict_pillow(), Image.open(path) as image:
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        target = width_mm / height_mm
+        width, height = image.size
+        if width / height > target:  # too wide: trim both sides
+            new_width = round(height * target)
+            left = (width - new_width) // 2
+            image = image.crop((left, 0, left + new_width, height))
+        else:  # too tall: trim mostly from the bottom
+            new_height = round(width / target)
+            top = (height - new_height) // 4
+            image = image.crop((0, top, width, top + new_height))
+        limit = (round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi))
+        if image.width > limit[0]:
+            image = image.resize(limit, Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=88, optimize=True)
+        return buffer.getvalue()

@@ -98,6 +98,16 @@ def render_pdf(html: str, data_dir: Path, what: str) -> Rendered:
 
 
 @dataclass(frozen=True)
+class Output:
+    """A finished file: its path under the output folder, its bytes, and how many pages
+    (or sheets) a clerk will print."""
+
+    filename: str
+    pdf: bytes
+    pages: int
+
+
+@dataclass(frozen=True)
 class Job:
     """One document to render: its HTML and its name for messages."""
 

@@ -1,0 +1,165 @@
+"""Door plates (便民身份证): one page per person, duties shrunk until they fit, split by office.
+
+All selected plates are laid out in one WeasyPrint document (fonts subsetted once); a plate
+whose duties run onto a second page is laid out again with smaller duties, step by step,
+down to a readable minimum. The finished document is then split into one PDF per office.
+"""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from booklet import photos
+from booklet.assemble import collect_pages
+from booklet.load import Project
+from booklet.model import Cadre, PaperSize, Station
+from booklet.render import Output, Rendered, RenderError, render_pdf
+from booklet.templating import render_template
+
+FOLDER = "便民身份证"
+PT_TO_MM = 25.4 / 72
+# Duties start at this size on an A4 landscape plate (scaled with the plate) and shrink by
+# these factors; never below MIN_DUTIES_PT, readable from a step or two away.
+DUTIES_PT = 18
+SHRINK = (1.0, 0.9, 0.8, 0.7, 0.62, 0.55)
+MIN_DUTIES_PT = 9
+
+
+@dataclass(frozen=True)
+class PlateLayout:
+    """The plate's geometry in millimetres, everything scaled from an A4 landscape plate."""
+
+    paper: PaperSize
+
+    @property
+    def unit(self) -> float:
+        return min(self.paper.width_mm / 297, self.paper.height_mm / 210)
+
+    @property
+    def photo(self) -> tuple[float, float]:
+        height = 112 * self.unit
+        return height * 3 / 4, height
+
+    @property
+    def qr_mm(self) -> float:
+        # Read from half a metre: a code about a tenth of the distance wide.
+        return max(25.0, 52 * self.unit)
+
+    def duties_sizes(self) -> list[float]:
+        sizes = [DUTIES_PT * self.unit * factor for factor in SHRINK]
+        return [size for size in sizes if size >= MIN_DUTIES_PT] or [MIN_DUTIES_PT]
+
+    @property
+    def text_width_mm(self) -> float:
+        margin = 12 * self.unit
+        return self.paper.width_mm - 2 * margin - self.photo[0] - self.qr_mm - 16 * self.unit
+
+
+@dataclass(frozen=True)
+class Plate:
+    cadre: Cadre
+    station: Station
+    photo: str | None
+    """A data: URI of the prepared photo, or None for the placeholder."""
+    duties_pt: float
+
+    @property
+    def anchor(self) -> str:
+        return f"plate-{self.cadre.id}"
+
+
+def selected(project: Project, station: str | None = None, cadre: str | None = None) -> list[Cadre]:
+    """The staff whose plates are wanted, by office in file order and display order within it."""
+    from booklet.view import offices
+
+    people = [c for office in offices(project) for c in office.staff]
+    if station is not None:
+        people = [c for c in people if c.station == station]
+    if cadre is not None:
+        people = [c for c in people if c.id == cadre]
+    return people
+
+
+def render(project: Project, people: list[Cadre], paper: PaperSize | None = None) -> dict[str, tuple[bytes, int]]:
+    """Each person's plate, exactly one page: the PDF it is in and its page index there."""
+    layout = PlateLayout(paper or project.org.plate_size)
+    sizes = layout.duties_sizes()
+    step = {c.id: 0 for c in people}
+    found: dict[str, tuple[bytes, int]] = {}
+    trying = people
+    while trying:  # only the plates that did not fit are laid out again, one size smaller
+        result = _render(project, layout, trying, sizes, step)
+        over = _overflowing(result, trying)
+        for cadre in trying:
+            if cadre not in over:
+                found[cadre.id] = (result.pdf, result.anchors[f"plate-{cadre.id}"].page)
+        for cadre in over:
+            if step[cadre.id] + 1 == len(sizes):
+                raise RenderError(_too_long(project, layout, cadre, sizes[-1]))
+            step[cadre.id] += 1
+        trying = over
+    return found
+
+
+def files(project: Project, people: list[Cadre], pages: dict[str, tuple[bytes, int]], *,
+          per_person: bool) -> list[Output]:
+    """The plates as the clerk prints them: one PDF per office, or one per person."""
+    from booklet.view import offices
+
+    if per_person:
+        groups = [(f"{c.name}-{c.id}.pdf", [i]) for i, c in enumerate(people)]
+    else:
+        names = [o.station.name for o in offices(project)]
+        groups = []
+        for office in offices(project):
+            indices = [i for i, c in enumerate(people) if c.station == office.station.id]
+            if indices:
+                clash = names.count(office.station.name) > 1
+                stem = f"{office.station.name}-{office.station.id}" if clash else office.station.name
+                groups.append((f"{_safe(stem)}.pdf", indices))
+    return [
+        Output(f"{FOLDER}/{_safe(name)}", collect_pages([pages[people[i].id] for i in indices]), len(indices))
+        for name, indices in groups
+    ]
+
+
+def _safe(name: str) -> str:
+    return name.replace("/", "-").replace("\\", "-")
+
+
+def _render(project: Project, layout: PlateLayout, people: list[Cadre], sizes: list[float],
+            step: dict[str, int]) -> Rendered:
+    plates = [
+        Plate(c, project.station(c.station), _photo(project, c, layout), sizes[step[c.id]])
+        for c in people
+    ]
+    html = render_template("plates/plates.html", org=project.org, layout=layout, plates=plates)
+    return render_pdf(html, project.data_dir, what="便民身份证")
+
+
+def _photo(project: Project, cadre: Cadre, layout: PlateLayout) -> str | None:
+    if cadre.photo is None:
+        return None
+    path = photos.resolve(project.data_dir, cadre.photo)
+    jpeg = photos.portrait(path, *layout.photo, stamp=path.stat().st_mtime)
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
+
+
+def _overflowing(result: Rendered, people: list[Cadre]) -> list[Cadre]:
+    starts = [result.anchors[f"plate-{c.id}"].page for c in people] + [result.pages]
+    return [c for c, start, end in zip(people, starts, starts[1:]) if end - start > 1]
+
+
+def _too_long(project: Project, layout: PlateLayout, cadre: Cadre, size_pt: float) -> str:
+    """How much too long the duties are, measured on a plate of their own at the smallest size."""
+    sizes = [size_pt]
+    alone = _render(project, layout, [cadre], sizes, {cadre.id: 0})
+    end = alone.anchors[f"plate-end-{cadre.id}"]
+    top_margin_pt = 10 * layout.unit / PT_TO_MM
+    page_height_pt = layout.paper.height_mm / PT_TO_MM
+    over_mm = ((alone.pages - 2) * page_height_pt + (page_height_pt - top_margin_pt - end.y)) * PT_TO_MM
+    line_mm = size_pt * 1.5 * PT_TO_MM
+    per_line = layout.text_width_mm / (size_pt * PT_TO_MM)
+    chars = max(10, round(over_mm / line_mm * per_line / 10) * 10)
+    return (f"{cadre.name}（{cadre.id}）的工作职责太长，便民身份证放不下：字号缩到 {size_pt:.0f} 磅仍超出约 "
+            f"{max(1, round(over_mm))} 毫米，请删减约 {chars} 字，或改用更大的尺寸（plate_size）")
