@@ -20,7 +20,7 @@ FOLDER = "便民身份证"
 PT_TO_MM = 25.4 / 72
 # Duties start at this size on an A4 landscape plate (scaled with the plate) and shrink by
 # these factors; never below MIN_DUTIES_PT, readable from a step or two away.
-DUTIES_PT = 18
+DUTIES_PT = 17
 SHRINK = (1.0, 0.9, 0.8, 0.7, 0.62, 0.55)
 MIN_DUTIES_PT = 9
 
@@ -50,9 +50,14 @@ class PlateLayout:
         return [size for size in sizes if size >= MIN_DUTIES_PT] or [MIN_DUTIES_PT]
 
     @property
-    def text_width_mm(self) -> float:
-        margin = 12 * self.unit
-        return self.paper.width_mm - 2 * margin - self.photo[0] - self.qr_mm - 16 * self.unit
+    def margins(self) -> tuple[float, float, float]:
+        """Top, sides and bottom; the bottom one holds the status boxes and supervision phone."""
+        return 10 * self.unit, 12 * self.unit, 40 * self.unit
+
+    @property
+    def body_height_mm(self) -> float:
+        top, _, bottom = self.margins
+        return self.paper.height_mm - top - bottom
 
 
 @dataclass(frozen=True)
@@ -152,14 +157,16 @@ def _overflowing(result: Rendered, people: list[Cadre]) -> list[Cadre]:
 
 def _too_long(project: Project, layout: PlateLayout, cadre: Cadre, size_pt: float) -> str:
     """How much too long the duties are, measured on a plate of their own at the smallest size."""
-    sizes = [size_pt]
-    alone = _render(project, layout, [cadre], sizes, {cadre.id: 0})
-    end = alone.anchors[f"plate-end-{cadre.id}"]
-    top_margin_pt = 10 * layout.unit / PT_TO_MM
-    page_height_pt = layout.paper.height_mm / PT_TO_MM
-    over_mm = ((alone.pages - 2) * page_height_pt + (page_height_pt - top_margin_pt - end.y)) * PT_TO_MM
-    line_mm = size_pt * 1.5 * PT_TO_MM
-    per_line = layout.text_width_mm / (size_pt * PT_TO_MM)
-    chars = max(10, round(over_mm / line_mm * per_line / 10) * 10)
+    alone = _render(project, layout, [cadre], [size_pt], {cadre.id: 0})
+    usable = layout.body_height_mm
+
+    def flow(anchor: str) -> float:  # millimetres down the plate's content, across pages
+        mark = alone.anchors[anchor]
+        return mark.page * usable + layout.paper.height_mm - layout.margins[0] - mark.y * PT_TO_MM
+
+    over = flow(f"plate-end-{cadre.id}") - usable
+    duties = flow(f"plate-end-{cadre.id}") - flow(f"duties-{cadre.id}")
+    written = sum(len(duty) for duty in cadre.duties)
+    chars = max(10, -(-written * over / duties // 10) * 10)
     return (f"{cadre.name}（{cadre.id}）的工作职责太长，便民身份证放不下：字号缩到 {size_pt:.0f} 磅仍超出约 "
-            f"{max(1, round(over_mm))} 毫米，请删减约 {chars} 字，或改用更大的尺寸（plate_size）")
+            f"{max(1, round(over))} 毫米，请从 {written} 字中删减约 {chars:.0f} 字，或改用更大的尺寸（plate_size）")
