@@ -10,7 +10,7 @@ FONT_FILES := fonts/NotoSansCJKsc-Regular.otf fonts/NotoSansCJKsc-Bold.otf \
 DATA ?= data
 OUT ?= output
 
-.PHONY: booklet booklet-large check test setup clean
+.PHONY: booklet booklet-large plates cards check test setup clean
 .DEFAULT_GOAL := booklet
 
 booklet: setup
@@ -18,6 +18,14 @@ booklet: setup
 
 booklet-large: setup
 	$(BIN)/booklet build --large-print --data $(DATA) --out $(OUT)
+
+# make plates              every office's door plates
+# make plates STATION=ID   one office's;  make plates CADRE=ID   one person's
+plates: setup
+	$(BIN)/booklet plates --data $(DATA) --out $(OUT) $(if $(STATION),--station $(STATION)) $(if $(CADRE),--cadre $(CADRE))
+
+cards: setup
+	$(BIN)/booklet cards --data $(DATA) --out $(OUT) $(if $(STATION),--station $(STATION)) $(if $(CADRE),--cadre $(CADRE))
 
 check: setup
 	$(BIN)/booklet check --data $(DATA)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from booklet import household, plates
+from booklet import cards, household, plates
 from booklet.load import Project
 from booklet.model import PaperSize
 from booklet.render import Output, default_workers, write_atomic
@@ -26,6 +26,7 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False) -> list
     outputs = household.render(project, large_print=large_print, workers=default_workers())
     if not large_print:
         outputs += plate_files(project)
+        outputs += card_files(project)
     return write(outputs, out_dir)
 
 
@@ -35,6 +36,13 @@ def plate_files(project: Project, *, station: str | None = None, cadre: str | No
     people = plates.selected(project, station=station, cadre=cadre)
     result = plates.render(project, people, paper)
     return plates.files(project, people, result, per_person=cadre is not None)
+
+
+def card_files(project: Project, *, station: str | None = None, cadre: str | None = None,
+               payload: cards.QrPayload = "tel", copies: int = cards.PER_SHEET) -> list[Output]:
+    """The contact card sheets: one PDF per office, or one for a single person (`cadre`)."""
+    people = plates.selected(project, station=station, cadre=cadre)
+    return cards.files(project, people, payload, copies, per_person=cadre is not None)
 
 
 def write(outputs: list[Output], out_dir: Path) -> list[Written]:

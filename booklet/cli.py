@@ -107,6 +107,29 @@ def plates(
     _produce(lambda: write(plate_files(project, station=station, cadre=cadre, paper=paper), out), out)
 
 
+@app.command()
+def cards(
+    data: DataDir = Path("data"),
+    out: OutDir = Path("output"),
+    strict: Strict = False,
+    station: StationId = None,
+    cadre: CadreId = None,
+    qr: Annotated[str, typer.Option(
+        "--qr", help="二维码内容：tel（扫码拨号，默认）或 vcard（扫码存入通讯录）。")] = "tel",
+    copies: Annotated[int, typer.Option(
+        "--copies", min=1, max=100, help="每人印几张，默认 10（一人一整张 A4）。")] = 10,
+) -> None:
+    """生成联系卡：90×54 毫米，每张 A4 排 10 张，正反面分页，带裁切线；双面打印选「长边翻转」。"""
+    from booklet.build import card_files, write
+
+    if qr not in ("tel", "vcard"):
+        _err(f"错误：--qr 只能是 tel 或 vcard，不是「{qr}」")
+        raise typer.Exit(Exit.USAGE)
+    project = _checked(data, strict)
+    _known(project, station, cadre)
+    _produce(lambda: write(card_files(project, station=station, cadre=cadre, payload=qr, copies=copies), out), out)
+
+
 def _known(project, station: str | None, cadre: str | None) -> None:
     """Refuse a --station or --cadre that names nobody, saying what there is."""
     if station is not None and project.station(station) is None:
@@ -133,10 +156,12 @@ def _produce(make, out: Path) -> None:
         _err(f"错误：无法写入输出目录 {out}：{exc.strerror or exc}")
         raise typer.Exit(Exit.WRITE_FAILED) from None
     for item in written:
-        unit = "张 A4（双面）" if item.path.name == PRINT_COPY else "页"
+        unit = "张 A4（双面）" if item.path.name == PRINT_COPY else "张 A4" if item.path.parent.name == "联系卡" else "页"
         typer.echo(f"已生成 {item.path}（{item.pages} {unit}，{item.size / 1024 / 1024:.1f} MB）")
     if any(item.path.name == PRINT_COPY for item in written):
         typer.echo(f"打印 {PRINT_COPY}：A4 双面打印，选「短边翻转」，整叠对折后在折线处骑马订。")
+    if any(item.path.parent.name == "联系卡" for item in written):
+        typer.echo("打印联系卡：A4 双面打印，选「长边翻转」、实际大小（不缩放），按页边的裁切线裁开。")
 
 
 @app.command()

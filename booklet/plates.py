@@ -15,6 +15,7 @@ from booklet.load import Project
 from booklet.model import Cadre, PaperSize, Station
 from booklet.render import Output, Rendered, RenderError, render_pdf
 from booklet.templating import render_template
+from booklet.view import by_office, offices, safe_filename
 
 FOLDER = "便民身份证"
 PT_TO_MM = 25.4 / 72
@@ -75,8 +76,6 @@ class Plate:
 
 def selected(project: Project, station: str | None = None, cadre: str | None = None) -> list[Cadre]:
     """The staff whose plates are wanted, by office in file order and display order within it."""
-    from booklet.view import offices
-
     people = [c for office in offices(project) for c in office.staff]
     if station is not None:
         people = [c for c in people if c.station == station]
@@ -109,27 +108,12 @@ def render(project: Project, people: list[Cadre], paper: PaperSize | None = None
 def files(project: Project, people: list[Cadre], pages: dict[str, tuple[bytes, int]], *,
           per_person: bool) -> list[Output]:
     """The plates as the clerk prints them: one PDF per office, or one per person."""
-    from booklet.view import offices
-
-    if per_person:
-        groups = [(f"{c.name}-{c.id}.pdf", [i]) for i, c in enumerate(people)]
-    else:
-        names = [o.station.name for o in offices(project)]
-        groups = []
-        for office in offices(project):
-            indices = [i for i, c in enumerate(people) if c.station == office.station.id]
-            if indices:
-                clash = names.count(office.station.name) > 1
-                stem = f"{office.station.name}-{office.station.id}" if clash else office.station.name
-                groups.append((f"{_safe(stem)}.pdf", indices))
+    groups = ([(safe_filename(f"{c.name}-{c.id}.pdf"), [c]) for c in people] if per_person
+              else by_office(project, people))
     return [
-        Output(f"{FOLDER}/{_safe(name)}", collect_pages([pages[people[i].id] for i in indices]), len(indices))
-        for name, indices in groups
+        Output(f"{FOLDER}/{name}", collect_pages([pages[c.id] for c in group]), len(group))
+        for name, group in groups
     ]
-
-
-def _safe(name: str) -> str:
-    return name.replace("/", "-").replace("\\", "-")
 
 
 def _render(project: Project, layout: PlateLayout, people: list[Cadre], sizes: list[float],

@@ -144,3 +144,20 @@ def index(all_chapters: list[Chapter]) -> list[IndexGroup]:
         IndexGroup(letter, list(group))
         for letter, group in groupby(entries, key=lambda e: pinyin.initial(e.term))
     ]
+
+
+def by_office(project: Project, people: list[Cadre]) -> list[tuple[str, list[Cadre]]]:
+    """`people` grouped by office, each group with a file name a clerk recognises: the
+    office's name, with its id when two offices share a name (no file may overwrite another)."""
+    names = [s.name for s in project.stations]
+    groups = []
+    for station in project.stations:
+        staff = [c for c in people if c.station == station.id]
+        if staff:
+            stem = f"{station.name}-{station.id}" if names.count(station.name) > 1 else station.name
+            groups.append((safe_filename(stem) + ".pdf", staff))
+    return groups
+
+
+def safe_filename(name: str) -> str:
+    return name.replace("/", "-").replace("\\", "-")

@@ -1,0 +1,169 @@
+"""Contact cards (联系卡): 90 × 54 mm, front and back, ten to an A4 sheet, cut true.
+
+Each card face is rendered once, as a page of its own with 2 mm of bleed; the faces are then
+placed on A4 sheets (pikepdf), fronts and backs on alternate sheets. The back sheet's
+columns are mirrored, so that printed duplex (flip on long edge) each back lands behind its
+own front. The cut marks, one template-rendered page, lie over every sheet, outside the cards.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Literal
+
+import pikepdf
+
+from booklet import pinyin, qr
+from booklet.assemble import overlay
+from booklet.load import Project
+from booklet.model import Cadre
+from booklet.render import Output, Rendered, RenderError, render_pdf
+from booklet.templating import render_template
+from booklet.view import by_office, safe_filename
+
+FOLDER = "联系卡"
+MM = 72 / 25.4
+CARD = (90.0, 54.0)
+BLEED = 2.0
+SHEET = (210.0, 297.0)
+COLUMNS, ROWS = 2, 5
+PER_SHEET = COLUMNS * ROWS
+QrPayload = Literal["tel", "vcard"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A card's place on the sheet: its trimmed edges in millimetres from the top left."""
+
+    column: int
+    row: int
+
+    @property
+    def left(self) -> float:
+        return _GRID_LEFT + self.column * (CARD[0] + 2 * BLEED) + BLEED
+
+    @property
+    def top(self) -> float:
+        return _GRID_TOP + self.row * (CARD[1] + 2 * BLEED) + BLEED
+
+    def mirrored(self) -> Cell:
+        return Cell(COLUMNS - 1 - self.column, self.row)
+
+
+# The grid is centred, so mirroring a column about the sheet's middle lands on the other column.
+_GRID_LEFT = (SHEET[0] - COLUMNS * (CARD[0] + 2 * BLEED)) / 2
+_GRID_TOP = (SHEET[1] - ROWS * (CARD[1] + 2 * BLEED)) / 2
+CELLS = [Cell(index % COLUMNS, index // COLUMNS) for index in range(PER_SHEET)]
+
+
+def cut_marks() -> list[dict[str, float]]:
+    """Short lines in the sheet margins, in line with every trim edge, never over a card."""
+    gap = 0.5  # between the grid's bleed and a mark
+    marks = []
+    xs = sorted({edge for cell in CELLS for edge in (cell.left, cell.left + CARD[0])})
+    ys = sorted({edge for cell in CELLS for edge in (cell.top, cell.top + CARD[1])})
+    for x in xs:
+        marks.append({"x": x, "y": 0, "width": 0, "height": _GRID_TOP - gap})
+        marks.append({"x": x, "y": SHEET[1] - _GRID_TOP + gap, "width": 0, "height": _GRID_TOP - gap})
+    for y in ys:
+        marks.append({"x": 0, "y": y, "width": _GRID_LEFT - gap, "height": 0})
+        marks.append({"x": SHEET[0] - _GRID_LEFT + gap, "y": y, "width": _GRID_LEFT - gap, "height": 0})
+    return marks
+
+
+def vcard(project: Project, cadre: Cadre) -> str:
+    """A vCard 3.0 that saves the person as a contact: name, office, post, phones."""
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+
+    surname_length = next((len(s) for s in pinyin.SURNAMES if len(s) == 2 and cadre.name.startswith(s)), 1)
+    family, given = cadre.name[:surname_length], cadre.name[surname_length:]
+    station = project.station(cadre.station)
+    lines = [
+        "BEGIN:VCARD", "VERSION:3.0",
+        f"N:{escape(family)};{escape(given)};;;", f"FN:{escape(cadre.name)}",
+        f"ORG:{escape(project.org.name)};{escape(station.name)}", f"TITLE:{escape(cadre.post)}",
+    ]
+    if cadre.mobile:
+        lines.append(f"TEL;TYPE=CELL:{cadre.mobile.e164}")
+    if cadre.office_phone:
+        lines.append(f"TEL;TYPE=WORK,VOICE:{cadre.office_phone.e164}")
+    lines.append("END:VCARD")
+    return "\r\n".join(lines)
+
+
+def brief_duties(cadre: Cadre, limit: int = 90) -> list[str]:
+    """As many whole duties as fit a card's back; the first always."""
+    chosen, used = [], 0
+    for duty in cadre.duties:
+        if chosen and used + len(duty) > limit:
+            break
+        chosen.append(duty)
+        used += len(duty)
+    return chosen
+
+
+def files(project: Project, people: list[Cadre], payload: QrPayload = "tel", copies: int = PER_SHEET, *,
+          per_person: bool = False) -> list[Output]:
+    """The card sheets, one PDF per office (or per person): each person `copies` times, front
+    sheet then back sheet. Faces and marks are rendered once, for every file."""
+    faces = _faces(project, people, payload)
+    marks = render_pdf(render_template("cards/marks.html", org=project.org, sheet=SHEET, marks=cut_marks()),
+                       project.data_dir, what="联系卡裁切线")
+    page_of = {c.id: 2 * index for index, c in enumerate(people)}
+    groups = ([(safe_filename(f"{c.name}-{c.id}.pdf"), [c]) for c in people] if per_person
+              else by_office(project, people))
+    result = []
+    for name, group in groups:
+        slots = [page_of[c.id] for c in group for _ in range(copies)]
+        pdf = _impose(faces.pdf, marks.pdf, slots)
+        result.append(Output(f"{FOLDER}/{name}", pdf, 2 * -(-len(slots) // PER_SHEET)))
+    return result
+
+
+def _impose(faces: bytes, marks: bytes, slots: list[int]) -> bytes:
+    """Sheets of card faces: `slots` are the front faces' page indices, ten to a sheet; the
+    back (the next page) goes on the following sheet, in the mirrored column."""
+    with pikepdf.open(io.BytesIO(faces)) as source, pikepdf.open(io.BytesIO(marks)) as marks_pdf, \
+            pikepdf.new() as out:
+        for start in range(0, len(slots), PER_SHEET):
+            batch = slots[start:start + PER_SHEET]
+            for side in (0, 1):  # fronts, then backs
+                sheet = out.add_blank_page(page_size=(SHEET[0] * MM, SHEET[1] * MM))
+                for slot, (front, cell) in enumerate(zip(batch, CELLS)):
+                    place = cell if side == 0 else cell.mirrored()
+                    x0 = (place.left - BLEED) * MM
+                    y0 = (SHEET[1] - place.top - CARD[1] - BLEED) * MM
+                    size = ((CARD[0] + 2 * BLEED) * MM, (CARD[1] + 2 * BLEED) * MM)
+                    rect = pikepdf.Rectangle(x0, y0, x0 + size[0], y0 + size[1])
+                    overlay(sheet, source.pages[front + side], f"Card{slot + 1}", rect)
+                overlay(sheet, marks_pdf.pages[0], "Marks")
+        out.docinfo = out.copy_foreign(source.docinfo)
+        out.Root.Lang = pikepdf.String("zh-CN")
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buffer.getvalue()
+
+
+def _faces(project: Project, people: list[Cadre], payload: QrPayload) -> Rendered:
+    """Every person's front and back, each a page of its own, bleed included."""
+    cards = [
+        {
+            "cadre": c,
+            "station": project.station(c.station),
+            "qr": qr.data_uri(vcard(project, c) if payload == "vcard" else c.dial.tel),
+            "duties": brief_duties(c),
+        }
+        for c in people
+    ]
+    html = render_template("cards/cards.html", org=project.org, cards=cards, payload=payload,
+                           card=CARD, bleed=BLEED, hours=lambda s: s.hours or project.org.hall_hours)
+    result = render_pdf(html, project.data_dir, what="联系卡")
+    # A face whose text ran over would push the next face off its page.
+    for index, c in enumerate(people):
+        for side, name in enumerate(("front", "back")):
+            if result.anchors[f"{name}-{c.id}"].page != 2 * index + side:
+                raise RenderError(f"{people[index - (side == 0)].name}的联系卡内容太多，一张卡片放不下：请精简职务")
+    if result.pages != 2 * len(people):
+        raise RenderError(f"{people[-1].name}的联系卡内容太多，一张卡片放不下：请精简职务")
+    return result
