@@ -1,13 +1,15 @@
-"""The build: check the data, render every output in memory, then put them in place."""
+"""The build: work out which outputs are out of date, render those in memory, put them in place."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from booklet import cards, household, plates
 from booklet.load import Project
+from booklet.manifest import Manifest, digest, tool
 from booklet.model import PaperSize
-from booklet.render import Output, default_workers, write_atomic
+from booklet.render import Output, default_workers, in_processes, write_atomic
+from booklet.view import by_office
 
 
 @dataclass(frozen=True)
@@ -17,25 +19,105 @@ class Written:
     size: int
 
 
-def build(project: Project, out_dir: Path, *, large_print: bool = False) -> list[Written]:
-    """Render every output of a checked project into `out_dir`.
+@dataclass(frozen=True)
+class Unit:
+    """Outputs rendered together from the same inputs: the booklet's copies, or an office's
+    plates, or an office's cards."""
+
+    kind: str
+    files: tuple[str, ...]
+    inputs: str
+    station: str | None = None
+
+
+@dataclass
+class Report:
+    written: list[Written] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def build(project: Project, out_dir: Path, *, large_print: bool = False, force: bool = False) -> Report:
+    """Render every output of a checked project into `out_dir` whose inputs changed.
 
     Everything is rendered before anything is written, so a failure (RenderError) leaves
     every earlier output as it was. OSError: the output folder cannot be written.
     """
-    outputs = household.render(project, large_print=large_print, workers=default_workers())
+    _writable(out_dir)
+    manifest = Manifest.load(out_dir)
+    units = _units(project, large_print)
+    stale = [u for u in units if force or not all(manifest.fresh(out_dir, f, u.inputs) for f in u.files)]
+    outputs = {o.filename: o for o in _render(project, stale, large_print)}
+    report = Report(written=write(list(outputs.values()), out_dir))
+    for unit in stale:
+        for filename in unit.files:
+            manifest.record(filename, unit.inputs, outputs[filename].pdf)
+    report.unchanged = [f for u in units if u not in stale for f in u.files]
     if not large_print:
-        outputs += plate_files(project)
-        outputs += card_files(project)
-    return write(outputs, out_dir)
+        report.removed = _remove_obsolete(manifest, units, out_dir)
+    manifest.save(out_dir)
+    return report
+
+
+def _units(project: Project, large_print: bool) -> list[Unit]:
+    org = project.org.model_dump(mode="json")
+    if large_print:
+        return [Unit("booklet", (household.LARGE_PRINT,), digest(tool(), "large", _shown_in_booklet(project)))]
+    units = [Unit("booklet", (household.READING_COPY, household.PRINT_COPY),
+                  digest(tool(), "booklet", _shown_in_booklet(project)))]
+    for name, people in by_office(project, plates.selected(project)):
+        station = project.station(people[0].station).model_dump(mode="json")
+        staff = [c.model_dump(mode="json", exclude={"photo"}) for c in people]
+        portraits = [_photo_bytes(project, c.photo) for c in people]  # plates show them, cards do not
+        units.append(Unit("plates", (f"{plates.FOLDER}/{name}",),
+                          digest(tool(), "plates", org, station, staff, portraits), people[0].station))
+        units.append(Unit("cards", (f"{cards.FOLDER}/{name}",),
+                          digest(tool(), "cards", org, station, staff), people[0].station))
+    return units
+
+
+def _shown_in_booklet(project: Project) -> list:
+    """Everything the booklet prints: all of the data but the photos and the plate size."""
+    return [
+        project.org.model_dump(mode="json", exclude={"plate_size"}),
+        [s.model_dump(mode="json") for s in project.stations],
+        [c.model_dump(mode="json", exclude={"photo"}) for c in project.cadres],
+        [s.model_dump(mode="json") for s in project.services],
+    ]
+
+
+def _photo_bytes(project: Project, photo: str | None) -> bytes:
+    from booklet import photos
+
+    return b"" if photo is None else photos.resolve(project.data_dir, photo).read_bytes()
+
+
+def _render(project: Project, stale: list[Unit], large_print: bool) -> list[Output]:
+    outputs: list[Output] = []
+    if any(u.kind == "booklet" for u in stale):
+        outputs += household.render(project, large_print=large_print, workers=default_workers())
+    calls = [(plate_files if u.kind == "plates" else card_files, project, u.station)
+             for u in stale if u.kind in ("plates", "cards")]
+    for files in in_processes(_office_files, calls, default_workers()):
+        outputs += files
+    return outputs
+
+
+def _office_files(make, project: Project, station: str) -> list[Output]:
+    return make(project, station=station)
 
 
 def plate_files(project: Project, *, station: str | None = None, cadre: str | None = None,
                 paper: PaperSize | None = None) -> list[Output]:
-    """The door plates: one PDF per office, or one for a single person (`cadre`)."""
+    """The door plates: one PDF per office, or one for a single person (`cadre`).
+
+    Each file is rendered on its own, so that its bytes depend on its own data only.
+    """
     people = plates.selected(project, station=station, cadre=cadre)
-    result = plates.render(project, people, paper)
-    return plates.files(project, people, result, per_person=cadre is not None)
+    groups = [people] if cadre is not None else [group for _, group in by_office(project, people)]
+    return [output for group in groups
+            for output in plates.files(project, group, plates.render(project, group, paper),
+                                       per_person=cadre is not None)]
 
 
 def card_files(project: Project, *, station: str | None = None, cadre: str | None = None,
@@ -45,10 +127,26 @@ def card_files(project: Project, *, station: str | None = None, cadre: str | Non
     return cards.files(project, people, payload, copies, per_person=cadre is not None)
 
 
-def write(outputs: list[Output], out_dir: Path) -> list[Written]:
-    """Put rendered files in place, each whole or not at all."""
+def _remove_obsolete(manifest: Manifest, units: list[Unit], out_dir: Path) -> list[str]:
+    """Plates and cards of an office that is gone (or renamed), which an earlier build wrote."""
+    current = {f for u in units for f in u.files}
+    removed = []
+    for filename in sorted(manifest.entries):
+        if filename.startswith((plates.FOLDER + "/", cards.FOLDER + "/")) and filename not in current:
+            (out_dir / filename).unlink(missing_ok=True)
+            del manifest.entries[filename]
+            removed.append(filename)
+    return removed
+
+
+def _writable(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise OSError(f"{out_dir} 是一个文件，不是文件夹")
+
+
+def write(outputs: list[Output], out_dir: Path) -> list[Written]:
+    """Put rendered files in place, each whole or not at all."""
+    _writable(out_dir)
     written = []
     for output in outputs:
         path = out_dir / output.filename

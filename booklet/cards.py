@@ -106,16 +106,16 @@ def brief_duties(cadre: Cadre, limit: int = 90) -> list[str]:
 def files(project: Project, people: list[Cadre], payload: QrPayload = "tel", copies: int = PER_SHEET, *,
           per_person: bool = False) -> list[Output]:
     """The card sheets, one PDF per office (or per person): each person `copies` times, front
-    sheet then back sheet. Faces and marks are rendered once, for every file."""
-    faces = _faces(project, people, payload)
+    sheet then back sheet. Each file's faces are rendered on their own, so that its bytes
+    depend on its own data only."""
     marks = render_pdf(render_template("cards/marks.html", org=project.org, sheet=SHEET, marks=cut_marks()),
                        project.data_dir, what="联系卡裁切线")
-    page_of = {c.id: 2 * index for index, c in enumerate(people)}
     groups = ([(safe_filename(f"{c.name}-{c.id}.pdf"), [c]) for c in people] if per_person
               else by_office(project, people))
     result = []
     for name, group in groups:
-        slots = [page_of[c.id] for c in group for _ in range(copies)]
+        faces = _faces(project, group, payload)
+        slots = [2 * index for index in range(len(group)) for _ in range(copies)]
         pdf = _impose(faces.pdf, marks.pdf, slots)
         result.append(Output(f"{FOLDER}/{name}", pdf, 2 * -(-len(slots) // PER_SHEET)))
     return result

@@ -73,12 +73,13 @@ def build(
     strict: Strict = False,
     large_print: Annotated[bool, typer.Option(
         "--large-print", help="只生成大字版一本通（A4，正文四号字，适合老年人阅读）。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="全部重新生成，不管数据有没有变化。")] = False,
 ) -> None:
-    """检查数据并生成全部 PDF 到输出目录：一本通阅读版（A5）和印刷版（A4 骑马订拼版）。"""
+    """检查数据，生成一本通、便民身份证和联系卡；只重新生成数据有变化的文件。"""
     from booklet.build import build as run_build
 
     project = _checked(data, strict)
-    _produce(lambda: run_build(project, out, large_print=large_print), out)
+    _produce(lambda: run_build(project, out, large_print=large_print, force=force), out)
 
 
 @app.command()
@@ -92,7 +93,7 @@ def plates(
         "--size", help="尺寸，如「A4 横版」「A5 横版」「200×100」（毫米）；默认用 org.yaml 的 plate_size。")] = None,
 ) -> None:
     """生成便民身份证（门牌）：每个站所一个 PDF，每人一页；--station 只生成一个站所，--cadre 只生成一个人。"""
-    from booklet.build import plate_files, write
+    from booklet.build import Report, plate_files, write
     from booklet.model import parse_paper_size
 
     project = _checked(data, strict)
@@ -104,7 +105,7 @@ def plates(
         except ValueError as exc:
             _err(f"错误：--size {exc.message() if hasattr(exc, 'message') else exc}")
             raise typer.Exit(Exit.USAGE) from None
-    _produce(lambda: write(plate_files(project, station=station, cadre=cadre, paper=paper), out), out)
+    _produce(lambda: Report(write(plate_files(project, station=station, cadre=cadre, paper=paper), out)), out)
 
 
 @app.command()
@@ -120,14 +121,14 @@ def cards(
         "--copies", min=1, max=100, help="每人印几张，默认 10（一人一整张 A4）。")] = 10,
 ) -> None:
     """生成联系卡：90×54 毫米，每张 A4 排 10 张，正反面分页，带裁切线；双面打印选「长边翻转」。"""
-    from booklet.build import card_files, write
+    from booklet.build import Report, card_files, write
 
     if qr not in ("tel", "vcard"):
         _err(f"错误：--qr 只能是 tel 或 vcard，不是「{qr}」")
         raise typer.Exit(Exit.USAGE)
     project = _checked(data, strict)
     _known(project, station, cadre)
-    _produce(lambda: write(card_files(project, station=station, cadre=cadre, payload=qr, copies=copies), out), out)
+    _produce(lambda: Report(write(card_files(project, station=station, cadre=cadre, payload=qr, copies=copies), out)), out)
 
 
 def _known(project, station: str | None, cadre: str | None) -> None:
@@ -147,7 +148,7 @@ def _produce(make, out: Path) -> None:
     from booklet.render import RenderError
 
     try:
-        written = make()
+        report = make()
     except RenderError as exc:
         _err(f"错误：{exc}")
         _err("未生成任何文件，原有文件保持不变。")
@@ -155,9 +156,16 @@ def _produce(make, out: Path) -> None:
     except OSError as exc:
         _err(f"错误：无法写入输出目录 {out}：{exc.strerror or exc}")
         raise typer.Exit(Exit.WRITE_FAILED) from None
+    written = report.written
     for item in written:
         unit = "张 A4（双面）" if item.path.name == PRINT_COPY else "张 A4" if item.path.parent.name == "联系卡" else "页"
         typer.echo(f"已生成 {item.path}（{item.pages} {unit}，{item.size / 1024 / 1024:.1f} MB）")
+    for filename in report.removed:
+        typer.echo(f"已删除 {out / filename}（这个站所已不在数据中）")
+    if report.unchanged:
+        typer.echo(f"数据没有变化、保持原样的文件 {len(report.unchanged)} 个（要全部重新生成，加 --force）")
+    if not written and not report.removed:
+        typer.echo("没有需要重新生成的文件。")
     if any(item.path.name == PRINT_COPY for item in written):
         typer.echo(f"打印 {PRINT_COPY}：A4 双面打印，选「短边翻转」，整叠对折后在折线处骑马订。")
     if any(item.path.parent.name == "联系卡" for item in written):

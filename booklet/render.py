@@ -10,12 +10,14 @@ import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from booklet.engine import FatalURLFetchingError, FontConfiguration, weasyprint
 from booklet.fetcher import SandboxFetcher
 from booklet.paths import FONTS, TEMPLATES
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class RenderError(Exception):
@@ -116,17 +118,22 @@ class Job:
 
 
 def render_many(jobs: list[Job], data_dir: Path, workers: int) -> list[Rendered]:
-    """Render independent documents, over `workers` processes when there is more than one.
+    """Render independent documents, over `workers` processes when there is more than one."""
+    return in_processes(render_pdf, [(job.html, data_dir, job.what) for job in jobs], workers)
+
+
+def in_processes(function: Callable[..., T], calls: list[tuple], workers: int) -> list[T]:
+    """`function(*args)` for each of `calls`, in order, over `workers` processes.
 
     Processes, not threads: WeasyPrint's layout holds the GIL. Fork keeps start-up cheap
     (WeasyPrint and the fonts are already loaded) and is safe here: nothing has started a
     thread. Each worker keeps its own font configuration for all the documents it renders.
     """
-    if workers <= 1 or len(jobs) <= 1:
-        return [render_pdf(job.html, data_dir, job.what) for job in jobs]
+    if workers <= 1 or len(calls) <= 1:
+        return [function(*args) for args in calls]
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(render_pdf, job.html, data_dir, job.what) for job in jobs]
+        futures = [pool.submit(function, *args) for args in calls]
         return [future.result() for future in futures]
 
 

@@ -1,0 +1,71 @@
+"""What each output was made from, kept in output/, so that a rebuild renders only what changed.
+
+An output's inputs are hashed: the data it shows, the templates and CSS, the fonts, and the
+tool itself. An output is fresh when the hash is the one recorded and the file on disk is
+still the one written (a file deleted or edited by hand is made again).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from booklet import __version__
+from booklet.paths import FONTS, ROOT, TEMPLATES
+from booklet.render import write_atomic
+
+FILENAME = ".booklet-manifest.json"
+
+
+def digest(*parts: Any) -> str:
+    """A hash of JSON-able values and bytes, stable across runs and machines."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes):
+            hasher.update(b"b" + hashlib.sha256(part).digest())
+        else:
+            hasher.update(b"j" + json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode())
+    return hasher.hexdigest()
+
+
+@cache
+def tool() -> str:
+    """The renderer itself: version, code, templates and CSS, and the fonts."""
+    files = sorted(
+        [*(ROOT / "booklet").glob("*.py"), *TEMPLATES.rglob("*.*"), FONTS / "fonts.conf"],
+        key=lambda p: p.relative_to(ROOT).as_posix(),
+    )
+    fonts = sorted((p.name, p.stat().st_size) for p in FONTS.glob("*.otf"))
+    return digest(__version__, [(p.relative_to(ROOT).as_posix(), p.read_bytes()) for p in files], fonts)
+
+
+@dataclass
+class Manifest:
+    entries: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Manifest:
+        try:
+            entries = json.loads((out_dir / FILENAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()  # no manifest, or a damaged one: everything is rendered again
+        return cls(entries if isinstance(entries, dict) else {})
+
+    def fresh(self, out_dir: Path, filename: str, inputs: str) -> bool:
+        entry = self.entries.get(filename)
+        if not entry or entry.get("inputs") != inputs:
+            return False
+        try:
+            return hashlib.sha256((out_dir / filename).read_bytes()).hexdigest() == entry.get("output")
+        except OSError:
+            return False
+
+    def record(self, filename: str, inputs: str, pdf: bytes) -> None:
+        self.entries[filename] = {"inputs": inputs, "output": hashlib.sha256(pdf).hexdigest()}
+
+    def save(self, out_dir: Path) -> None:
+        text = json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True)
+        write_atomic(out_dir / FILENAME, text.encode("utf-8"))

@@ -1,0 +1,98 @@
+"""Rebuilding after a change renders only what the change touches, and leaves the rest alone."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+READING = "便民服务一本通.pdf"
+PRINT = "便民服务一本通-印刷版.pdf"
+
+
+def _state(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in out.rglob("*.pdf")}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def built(minimal: Path, workdir: Path) -> dict:
+    result = run_cli("build", "--data", "data", "--out", "output")
+    assert result.code == 0, result.stderr
+    return _state(workdir / "output")
+
+
+def test_the_first_build_writes_everything(built):
+    assert sorted(built) == sorted([READING, PRINT, "便民身份证/民政办.pdf", "便民身份证/老龄办.pdf",
+                                    "联系卡/民政办.pdf", "联系卡/老龄办.pdf"])
+
+
+def test_nothing_changed_nothing_rendered(built, workdir: Path):
+    result = run_cli("build", "--data", "data", "--out", "output")
+    assert result.code == 0
+    assert "没有需要重新生成的文件。" in result.stdout
+    assert _state(workdir / "output") == built
+
+
+def test_one_phone_changed_rerenders_that_office_and_the_booklet_only(built, minimal: Path, workdir: Path):
+    _edit(minimal / "cadres.yaml", "mobile: 139 0000 0001", "mobile: 139 0000 0009")
+
+    result = run_cli("build", "--data", "data", "--out", "output")
+
+    assert result.code == 0, result.stderr
+    after = _state(workdir / "output")
+    changed = sorted(name for name in after if after[name] != built[name])
+    assert changed == sorted([READING, PRINT, "便民身份证/民政办.pdf", "联系卡/民政办.pdf"])
+    for name in ("便民身份证/老龄办.pdf", "联系卡/老龄办.pdf"):
+        assert after[name] == built[name]  # same bytes, same mtime: not even rewritten
+    assert "数据没有变化、保持原样的文件 2 个" in result.stdout
+
+
+def test_an_incremental_build_equals_a_full_one(built, minimal: Path, workdir: Path):
+    _edit(minimal / "cadres.yaml", "post: 老龄专干", "post: 老龄工作专干")
+    run_cli("build", "--data", "data", "--out", "output")
+    run_cli("build", "--data", "data", "--out", "fresh", "--force")
+    incremental, full = _state(workdir / "output"), _state(workdir / "fresh")
+    assert {name: data for name, (data, _) in incremental.items()} == {name: data for name, (data, _) in full.items()}
+
+
+def test_a_photo_change_rerenders_only_that_plate(built, minimal: Path, workdir: Path):
+    from PIL import Image
+
+    Image.new("RGB", (300, 400), (10, 120, 60)).save(minimal / "photos" / "lisi.jpg")
+    # 李四, the second person, shares 张三's photo in tests/minimal: give him his own.
+    before, after = (minimal / "cadres.yaml").read_text(encoding="utf-8").rsplit("photos/zhangsan.jpg", 1)
+    (minimal / "cadres.yaml").write_text(before + "photos/lisi.jpg" + after, encoding="utf-8")
+
+    run_cli("build", "--data", "data", "--out", "output")
+
+    after = _state(workdir / "output")
+    assert sorted(name for name in after if after[name] != built[name]) == ["便民身份证/老龄办.pdf"]
+
+
+def test_force_and_a_deleted_file_are_rendered_again(built, workdir: Path):
+    (workdir / "output" / "联系卡" / "老龄办.pdf").unlink()
+    run_cli("build", "--data", "data", "--out", "output")
+    after = _state(workdir / "output")
+    assert sorted(name for name in after if after[name] != built.get(name)) == ["联系卡/老龄办.pdf"]
+
+    run_cli("build", "--data", "data", "--out", "output", "--force")
+    forced = _state(workdir / "output")
+    assert all(forced[name][1] != after[name][1] for name in forced)  # all written again
+    assert all(forced[name][0] == after[name][0] for name in forced)  # to the same bytes
+
+
+def test_files_of_an_office_that_is_gone_are_removed(built, minimal: Path, workdir: Path):
+    _edit(minimal / "stations.yaml", "    name: 老龄办", "    name: 老龄工作办")
+    result = run_cli("build", "--data", "data", "--out", "output")
+    assert result.code == 0, result.stderr
+    names = sorted(_state(workdir / "output"))
+    assert "便民身份证/老龄办.pdf" not in names and "便民身份证/老龄工作办.pdf" in names
+    assert "已删除 output/联系卡/老龄办.pdf（这个站所已不在数据中）" in result.stdout
