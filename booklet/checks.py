@@ -84,6 +84,8 @@ def _references(project: Project) -> None:
                 project.problems.append(origin.problem("handlers", index, message=f"{where}: 经办人「{handler}」重复"))
             seen.add(handler)
             if why := _dangling(project, "cadre", handler):
+                if "是不是" not in why:
+                    why = _departed(project, handler, service)
                 project.problems.append(origin.problem("handlers", index, message=f"{where}: {why}"))
                 continue
             cadre = project.cadre(handler)
@@ -102,6 +104,19 @@ def _references(project: Project) -> None:
             if name not in used and "service" in project.read:
                 project.problems.append(project.origin(project.org).problem(
                     "categories", index, warning=True, message=f"分类「{name}」下没有服务事项，不会印出这一章"))
+
+
+def _departed(project: Project, handler: str, service) -> str:
+    """A handler no longer in cadres.yaml (and not a typo): someone who has left. Say what
+    they still handle, and who in the accepting office could take it over."""
+    items = [s.name for s in project.services if handler in s.handlers]
+    station = project.station(service.station)
+    colleagues = [c for c in project.cadres if station is not None and c.station == station.id]
+    text = f"干部「{handler}」已不在 cadres.yaml 中，但仍是 {len(items)} 个事项的经办人（{'、'.join(items)}）"
+    if colleagues:
+        names = "、".join(f"{c.id}（{c.name}，{c.post}）" for c in colleagues)
+        text += f"；可改为{station.name}的：{names}"
+    return text
 
 
 def _photos(project: Project) -> None:
