@@ -50,8 +50,14 @@ def _dangling(project: Project, kind: str, value: str) -> str | None:
     if kind not in project.read or value in project.written_ids[kind]:
         return None
     text = f"{_KIND_NAMES[kind]}编号「{value}」不存在"
-    guess = difflib.get_close_matches(value, list(project.written_ids[kind]), n=1, cutoff=0.6)
+    written = list(project.written_ids[kind])
+    folded = [w for w in written if _fold(w) == _fold(value)]
+    guess = folded or difflib.get_close_matches(value, written, n=1, cutoff=0.6)
     return text + (f"，是不是「{guess[0]}」？" if guess else "")
+
+
+def _fold(identifier: str) -> str:
+    return "".join(c for c in identifier.lower() if c.isalnum())
 
 
 def _references(project: Project) -> None:
@@ -107,12 +113,12 @@ def _references(project: Project) -> None:
 
 
 def _departed(project: Project, handler: str, service) -> str:
-    """A handler no longer in cadres.yaml (and not a typo): someone who has left. Say what
-    they still handle, and who in the accepting office could take it over."""
+    """A handler not in cadres.yaml, and not a typo: most likely someone who has left. Say
+    what they still handle, and who in the accepting office could take it over."""
     items = [s.name for s in project.services if handler in s.handlers]
     station = project.station(service.station)
     colleagues = [c for c in project.cadres if station is not None and c.station == station.id]
-    text = f"干部「{handler}」已不在 cadres.yaml 中，但仍是 {len(items)} 个事项的经办人（{'、'.join(items)}）"
+    text = f"干部「{handler}」不在 cadres.yaml 中，但仍是 {len(items)} 个事项的经办人（{'、'.join(items)}）"
     if colleagues:
         names = "、".join(f"{c.id}（{c.name}，{c.post}）" for c in colleagues)
         text += f"；可改为{station.name}的：{names}"
