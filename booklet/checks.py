@@ -52,6 +52,9 @@ def _dangling(project: Project, kind: str, value: str) -> str | None:
     text = f"{_KIND_NAMES[kind]}编号「{value}」不存在"
     written = list(project.written_ids[kind])
     folded = [w for w in written if _fold(w) == _fold(value)]
+    valid = {r.id for r in {"station": project.stations, "cadre": project.cadres, "service": project.services}[kind]}
+    if folded and folded[0] not in valid:
+        return None  # the id itself is malformed (「Li Si」 for lisi), and already reported as such
     guess = folded or difflib.get_close_matches(value, written, n=1, cutoff=0.6)
     return text + (f"，是不是「{guess[0]}」？" if guess else "")
 
