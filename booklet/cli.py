@@ -131,6 +131,55 @@ def cards(
     _produce(lambda: Report(write(card_files(project, station=station, cadre=cadre, payload=qr, copies=copies), out)), out)
 
 
+@app.command()
+def release(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
+    """把当前数据记为已印发的版次（org.yaml 中的 edition），供以后 changes 比较。"""
+    from booklet.editions import EditionError
+    from booklet.editions import release as record
+
+    project = _checked(data, strict)
+    try:
+        path = record(project)
+    except EditionError as exc:
+        _err(f"错误：{exc}")
+        raise typer.Exit(Exit.INVALID_DATA) from None
+    edition = project.org.edition
+    typer.echo(f"已记录第 {edition.number} 版（{edition.date}）：{path}。请把这个文件和数据一起保存。")
+
+
+@app.command()
+def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
+    """与上次 release 的版次比较：列出人员和事项的变化、需要重印的门牌和联系卡，并生成变更告知单。"""
+    from booklet.build import Report, write
+    from booklet.editions import compare, last_release
+    from booklet.notice import FILENAME, render_notice
+
+    project = _checked(data, strict)
+    before = last_release(project.data_dir)
+    if before is None:
+        _err("错误：还没有发布过版次。一本通印好后请先运行 booklet release，以后才能比较变化。")
+        raise typer.Exit(Exit.INVALID_DATA)
+    found = compare(project, before)
+    since = found.since
+    typer.echo(f"与第 {since['number']} 版（{since['date']}）相比：")
+    if not found.any:
+        typer.echo("  没有变化。")
+        return
+    for title, lines in (("干部", found.staff), ("服务事项", found.services), ("站所", found.offices)):
+        if lines:
+            typer.echo(f"{title}：")
+            for line in lines:
+                typer.echo(f"  {line}")
+    typer.echo("需要重印：")
+    for title, people in (("便民身份证", found.plates), ("联系卡", found.cards)):
+        names = "、".join(c.name for c in people)
+        typer.echo(f"  {title}：{names}（共 {len(people)} 人）" if people else f"  {title}：不需要")
+    typer.echo(f"  一本通：{'需要出新版（第 ' + str(since['number'] + 1) + ' 版）' if found.new_edition else '不需要'}")
+    if found.notice:
+        _produce(lambda: Report(write([render_notice(project, found)], out)), out)
+        typer.echo(f"请把 {FILENAME} 印给已领一本通的住户，夹在一本通里。")
+
+
 def _known(project, station: str | None, cadre: str | None) -> None:
     """Refuse a --station or --cadre that names nobody, saying what there is."""
     if station is not None and project.station(station) is None:
