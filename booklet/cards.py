@@ -1,9 +1,14 @@
 """Contact cards (联系卡): 90 × 54 mm, front and back, ten to an A4 sheet, cut true.
 
-Each card face is rendered once, as a page of its own with 2 mm of bleed; the faces are then
-placed on A4 sheets (pikepdf), fronts and backs on alternate sheets. The back sheet's
-columns are mirrored, so that printed duplex (flip on long edge) each back lands behind its
-own front. The cut marks, one template-rendered page, lie over every sheet, outside the cards.
+Each card face is rendered once, as a page of its own with 2 mm of bleed left and right; the
+faces are then placed on A4 sheets (pikepdf), fronts and backs on alternate sheets. The back
+sheet's columns are mirrored, so that printed duplex (flip on long edge) each back lands
+behind its own front. The cut marks, one template-rendered page, lie over every sheet in the
+margins, outside the cards.
+
+Rows share their cut lines: ten cards with bleed all round would leave 3.5 mm at the top
+and bottom of the sheet, where office printers print nothing, and the column marks would be
+lost. So the designs keep colour off the top and bottom edges and need bleed only at the sides.
 """
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ BLEED = 2.0
 SHEET = (210.0, 297.0)
 COLUMNS, ROWS = 2, 5
 PER_SHEET = COLUMNS * ROWS
+SAFE_MARGIN = 3.0  # text stays this far inside the trim, whatever the cutter's slip
 QrPayload = Literal["tel", "vcard"]
 
 
@@ -44,7 +50,7 @@ class Cell:
 
     @property
     def top(self) -> float:
-        return _GRID_TOP + self.row * (CARD[1] + 2 * BLEED) + BLEED
+        return _GRID_TOP + self.row * CARD[1]
 
     def mirrored(self) -> Cell:
         return Cell(COLUMNS - 1 - self.column, self.row)
@@ -52,22 +58,22 @@ class Cell:
 
 # The grid is centred, so mirroring a column about the sheet's middle lands on the other column.
 _GRID_LEFT = (SHEET[0] - COLUMNS * (CARD[0] + 2 * BLEED)) / 2
-_GRID_TOP = (SHEET[1] - ROWS * (CARD[1] + 2 * BLEED)) / 2
+_GRID_TOP = (SHEET[1] - ROWS * CARD[1]) / 2
 CELLS = [Cell(index % COLUMNS, index // COLUMNS) for index in range(PER_SHEET)]
 
 
 def cut_marks() -> list[dict[str, float]]:
     """Short lines in the sheet margins, in line with every trim edge, never over a card."""
-    gap = 0.5  # between the grid's bleed and a mark
+    gap, length = 1.0, 5.0  # from the grid (and its bleed) to a mark; a mark's length
     marks = []
     xs = sorted({edge for cell in CELLS for edge in (cell.left, cell.left + CARD[0])})
     ys = sorted({edge for cell in CELLS for edge in (cell.top, cell.top + CARD[1])})
     for x in xs:
-        marks.append({"x": x, "y": 0, "width": 0, "height": _GRID_TOP - gap})
-        marks.append({"x": x, "y": SHEET[1] - _GRID_TOP + gap, "width": 0, "height": _GRID_TOP - gap})
+        marks.append({"x": x, "y": _GRID_TOP - gap - length, "width": 0, "height": length})
+        marks.append({"x": x, "y": SHEET[1] - _GRID_TOP + gap, "width": 0, "height": length})
     for y in ys:
-        marks.append({"x": 0, "y": y, "width": _GRID_LEFT - gap, "height": 0})
-        marks.append({"x": SHEET[0] - _GRID_LEFT + gap, "y": y, "width": _GRID_LEFT - gap, "height": 0})
+        marks.append({"x": _GRID_LEFT - gap - length, "y": y, "width": length, "height": 0})
+        marks.append({"x": SHEET[0] - _GRID_LEFT + gap, "y": y, "width": length, "height": 0})
     return marks
 
 
@@ -76,8 +82,8 @@ def vcard(project: Project, cadre: Cadre) -> str:
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
 
-    surname_length = next((len(s) for s in pinyin.SURNAMES if len(s) == 2 and cadre.name.startswith(s)), 1)
-    family, given = cadre.name[:surname_length], cadre.name[surname_length:]
+    family = pinyin.surname(cadre.name)
+    given = cadre.name[len(family):]
     station = project.station(cadre.station)
     lines = [
         "BEGIN:VCARD", "VERSION:3.0",
@@ -117,7 +123,7 @@ def files(project: Project, people: list[Cadre], payload: QrPayload = "tel", cop
         faces = _faces(project, group, payload)
         slots = [2 * index for index in range(len(group)) for _ in range(copies)]
         pdf = _impose(faces.pdf, marks.pdf, slots)
-        result.append(Output(f"{FOLDER}/{name}", pdf, 2 * -(-len(slots) // PER_SHEET)))
+        result.append(Output(f"{FOLDER}/{name}", pdf, -(-len(slots) // PER_SHEET)))  # sheets of paper
     return result
 
 
@@ -133,8 +139,8 @@ def _impose(faces: bytes, marks: bytes, slots: list[int]) -> bytes:
                 for slot, (front, cell) in enumerate(zip(batch, CELLS)):
                     place = cell if side == 0 else cell.mirrored()
                     x0 = (place.left - BLEED) * MM
-                    y0 = (SHEET[1] - place.top - CARD[1] - BLEED) * MM
-                    size = ((CARD[0] + 2 * BLEED) * MM, (CARD[1] + 2 * BLEED) * MM)
+                    y0 = (SHEET[1] - place.top - CARD[1]) * MM
+                    size = ((CARD[0] + 2 * BLEED) * MM, CARD[1] * MM)
                     rect = pikepdf.Rectangle(x0, y0, x0 + size[0], y0 + size[1])
                     overlay(sheet, source.pages[front + side], f"Card{slot + 1}", rect)
                 overlay(sheet, marks_pdf.pages[0], "Marks")
@@ -159,11 +165,17 @@ def _faces(project: Project, people: list[Cadre], payload: QrPayload) -> Rendere
     html = render_template("cards/cards.html", org=project.org, cards=cards, payload=payload,
                            card=CARD, bleed=BLEED, hours=lambda s: s.hours or project.org.hall_hours)
     result = render_pdf(html, project.data_dir, what="联系卡")
-    # A face whose text ran over would push the next face off its page.
+    # The faces are fixed boxes: text that runs over is not pushed anywhere, it overlaps or is
+    # cut off. So measure: the front's text must end 3 mm inside the trim, and the duties on
+    # the back above the office hours.
+    safe = SAFE_MARGIN * MM
+    anchors = result.anchors
     for index, c in enumerate(people):
-        for side, name in enumerate(("front", "back")):
-            if result.anchors[f"{name}-{c.id}"].page != 2 * index + side:
-                raise RenderError(f"{people[index - (side == 0)].name}的联系卡内容太多，一张卡片放不下：请精简职务")
-    if result.pages != 2 * len(people):
-        raise RenderError(f"{people[-1].name}的联系卡内容太多，一张卡片放不下：请精简职务")
+        front, back = 2 * index, 2 * index + 1
+        end = anchors[f"front-end-{c.id}"]
+        if anchors[f"front-{c.id}"].page != front or end.page != front or end.y < safe:
+            raise RenderError(f"{c.name}（{c.id}）的联系卡正面放不下：姓名或职务太长，请精简职务")
+        duties, foot = anchors[f"duties-end-{c.id}"], anchors[f"foot-{c.id}"]
+        if anchors[f"back-{c.id}"].page != back or duties.page != back or foot.page != back or duties.y < foot.y:
+            raise RenderError(f"{c.name}（{c.id}）的联系卡背面放不下：第一条工作职责太长，请精简到 40 字以内")
     return result

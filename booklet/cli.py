@@ -118,7 +118,7 @@ def cards(
     qr: Annotated[str, typer.Option(
         "--qr", help="二维码内容：tel（扫码拨号，默认）或 vcard（扫码存入通讯录）。")] = "tel",
     copies: Annotated[int, typer.Option(
-        "--copies", min=1, max=100, help="每人印几张，默认 10（一人一整张 A4）。")] = 10,
+        "--copies", min=1, max=100, help="每人印几张，默认 10（一人一整张 A4）。")] = 10,  # cards.PER_SHEET
 ) -> None:
     """生成联系卡：90×54 毫米，每张 A4 排 10 张，正反面分页，带裁切线；双面打印选「长边翻转」。"""
     from booklet.build import Report, card_files, write
@@ -193,6 +193,7 @@ def _known(project, station: str | None, cadre: str | None) -> None:
 
 def _produce(make, out: Path) -> None:
     """Run a render-and-write step; report what was written, or why nothing was."""
+    from booklet.cards import FOLDER as CARDS
     from booklet.household import PRINT_COPY
     from booklet.render import RenderError
 
@@ -207,7 +208,8 @@ def _produce(make, out: Path) -> None:
         raise typer.Exit(Exit.WRITE_FAILED) from None
     written = report.written
     for item in written:
-        unit = "张 A4（双面）" if item.path.name == PRINT_COPY else "张 A4" if item.path.parent.name == "联系卡" else "页"
+        duplex = item.path.name == PRINT_COPY or item.path.parent.name == CARDS
+        unit = "张 A4 纸（双面打印）" if duplex else "页"
         typer.echo(f"已生成 {item.path}（{item.pages} {unit}，{item.size / 1024 / 1024:.1f} MB）")
     for filename in report.removed:
         typer.echo(f"已删除 {out / filename}（这个站所已不在数据中）")
@@ -217,7 +219,7 @@ def _produce(make, out: Path) -> None:
         typer.echo("没有需要重新生成的文件。")
     if any(item.path.name == PRINT_COPY for item in written):
         typer.echo(f"打印 {PRINT_COPY}：A4 双面打印，选「短边翻转」，整叠对折后在折线处骑马订。")
-    if any(item.path.parent.name == "联系卡" for item in written):
+    if any(item.path.parent.name == CARDS for item in written):
         typer.echo("打印联系卡：A4 双面打印，选「长边翻转」、实际大小（不缩放），按页边的裁切线裁开。")
 
 

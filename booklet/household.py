@@ -8,7 +8,7 @@ first pass with placeholder numbers gives their page count.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from booklet import view
@@ -27,30 +27,30 @@ _PLACEHOLDER = "888"
 
 @dataclass(frozen=True)
 class PageFormat:
-    """Roughly how much text a page holds, to tell a short item from a long one before layout."""
+    """The page's height and vertical margins in millimetres, as the @page rules in
+    booklet.css and large-print.css set them: to measure how tall an item is."""
 
-    chars_per_line: int
-    lines_per_page: int
+    height: float
+    top: float
+    bottom: float
+
+    @property
+    def content(self) -> float:
+        return self.height - self.top - self.bottom
 
 
-A5 = PageFormat(chars_per_line=33, lines_per_page=29)
-A4_LARGE_PRINT = PageFormat(chars_per_line=35, lines_per_page=30)
+A5 = PageFormat(height=210, top=17, bottom=16)
+A4_LARGE_PRINT = PageFormat(height=297, top=20, bottom=20)
+_MM = 25.4 / 72
 
 
-def is_short(item: view.ServiceView, page: PageFormat) -> bool:
-    """Whether an item fits on one page and so must never be split across two.
-
-    An estimate, biased towards "short": a long item taken for short only starts on a fresh
-    page; a short item taken for long could be split, which the booklet must never do.
-    """
-    s = item.service
-    texts = [s.summary or "", *s.conditions, *s.steps, *s.basis, *s.notes,
-             *(f"{m.name} 原件 1 份，复印件 1 份" for m in s.materials), *(m.note or "" for m in s.materials)]
-    lines = sum(-(-len(text) // page.chars_per_line) for text in texts if text)
-    headings = 2 + 3 + bool(s.basis) + bool(s.notes)
-    facts = 4 + bool(s.authority) + bool(s.proxy) + bool(s.online)
-    contact = 5 + len(item.handlers)
-    return lines + headings + facts + contact <= page.lines_per_page * 1.1
+def item_height(part: Rendered, item: view.ServiceView, page: PageFormat) -> float:
+    """How tall an item is, in millimetres, measured in a layout where it may have been split."""
+    start, end = part.anchors[item.anchor], part.anchors[f"end-{item.service.id}"]
+    if start.page == end.page:
+        return (start.y - end.y) * _MM
+    return (start.y * _MM - page.bottom + (end.page - start.page - 1) * page.content
+            + page.height - page.top - end.y * _MM)
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
     """The reading copy and the print copy; with `large_print`, the large-print copy alone."""
     chapters = view.chapters(project)
     offices = view.offices(project)
-    common = {"org": project.org, "large_print": large_print}
+    common = {"org": project.org, "large_print": large_print, "example": view.alias_example(chapters)}
     page_format = A4_LARGE_PRINT if large_print else A5
     pad_to = 2 if large_print else 4  # even for duplex A4; a multiple of 4 to fold and staple
 
@@ -78,8 +78,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
     ]
     chapter_parts = [
         Part(f"chapter-{c.number}", "booklet/chapter.html",
-             {**common, "chapter": c, "material_count": view.material_count,
-              "short": {s.anchor for s in c.services if is_short(s, page_format)}}, header=c.title,
+             {**common, "chapter": c, "material_count": view.material_count, "short": set()}, header=c.title,
              bookmarks=[Bookmark(1, c.title, c.anchor)]
              + [Bookmark(2, s.service.name, s.anchor) for s in c.services])
         for c in chapters
@@ -111,6 +110,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
     order = [*front, contents(placeholder), *chapter_parts, *directories, index(placeholder), supervision]
     first = _render(project, [*order, notes, back], workers)
     rendered = dict(zip([p.key for p in order] + ["notes", "back"], first))
+    _keep_short_items_whole(project, chapters, chapter_parts, rendered, page_format, workers)
 
     body_pages = sum(rendered[p.key].pages for p in order)
     padding = -(body_pages + rendered["back"].pages) % pad_to
@@ -139,7 +139,27 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
     pages = sum(p.pages for p in parts)
     if large_print:
         return [Output(LARGE_PRINT, reading, pages)]
-    return [Output(READING_COPY, reading, pages), Output(PRINT_COPY, saddle_stitch(reading), pages // 2)]
+    return [Output(READING_COPY, reading, pages), Output(PRINT_COPY, saddle_stitch(reading), pages // 4)]
+
+
+def _keep_short_items_whole(project: Project, chapters: list[view.Chapter], parts: list[Part],
+                            rendered: dict[str, Rendered], page: PageFormat, workers: int) -> None:
+    """An item that fits on a page must never be split across two.
+
+    The chapters were laid out with every item free to break; each item is measured there.
+    A chapter where an item that fits was split is laid out again with the items that fit
+    held together (`break-inside: avoid`); one that is longer than a page flows on.
+    """
+    again = []
+    for chapter, part in zip(chapters, parts):
+        result = rendered[part.key]
+        short = {s.anchor for s in chapter.services if item_height(result, s, page) <= page.content}
+        split = [s for s in chapter.services if s.anchor in short
+                 and result.anchors[s.anchor].page != result.anchors[f"end-{s.service.id}"].page]
+        if split:
+            again.append(replace(part, context={**part.context, "short": short}))
+    for part, result in zip(again, _render(project, again, workers)):
+        rendered[part.key] = result
 
 
 def _render(project: Project, parts: list[Part], workers: int) -> list[Rendered]:

@@ -104,12 +104,14 @@ class PaperSize:
 
 
 _PAPERS = {"A3": (297, 420), "A4": (210, 297), "A5": (148, 210)}
-_LANDSCAPE = {"横版", "横向", "横", "landscape"}
-_PORTRAIT = {"竖版", "竖向", "竖", "portrait", ""}
+_LANDSCAPE = {"横版", "横向", "横", "landscape", ""}
+_PORTRAIT = {"竖版", "竖向", "竖", "portrait"}
+_PORTRAIT_REFUSED = "尺寸「{value}」是竖版：便民身份证的版式是横版的，请用「A4 横版」「A5 横版」或宽大于高的尺寸"
 
 
 def parse_paper_size(value: Any) -> Any:
-    """「A4 横版」, 「A5」 or 「200×100」 (millimetres, width × height)."""
+    """A door plate's size: 「A4 横版」, 「A5」 (landscape unless 竖版 is said) or 「200×100」
+    (millimetres, width × height). The plate's design is landscape: portrait is refused."""
     if not isinstance(value, str):
         return value
     text = value.strip().translate(_FULLWIDTH)
@@ -118,6 +120,8 @@ def parse_paper_size(value: Any) -> Any:
         if not (90 <= width <= 420 and 54 <= height <= 420):
             raise PydanticCustomError("booklet", "尺寸「{value}」不合适：宽和高应在 90×54 到 420×420 毫米之间",
                                       {"value": value})
+        if height > width:
+            raise PydanticCustomError("booklet", _PORTRAIT_REFUSED, {"value": value})
         return PaperSize(width, height)
     if found := re.fullmatch(r"(A[345])\s*(\S*)", text, re.IGNORECASE):
         short, long = _PAPERS[found.group(1).upper()]
@@ -125,9 +129,9 @@ def parse_paper_size(value: Any) -> Any:
         if orientation in _LANDSCAPE:
             return PaperSize(long, short)
         if orientation in _PORTRAIT:
-            return PaperSize(short, long)
+            raise PydanticCustomError("booklet", _PORTRAIT_REFUSED, {"value": value})
     raise PydanticCustomError(
-        "booklet", "尺寸「{value}」看不懂：请写「A4 横版」「A5 竖版」或「200×100」（毫米，宽×高）", {"value": value})
+        "booklet", "尺寸「{value}」看不懂：请写「A4 横版」「A5 横版」或「200×100」（毫米，宽×高）", {"value": value})
 
 
 Text = Annotated[str, Field(min_length=1)]

@@ -86,7 +86,10 @@ def portrait(path: Path, width_mm: float, height_mm: float, stamp: float, dpi: i
     in the top half of a portrait. `stamp` (the file's mtime) keys the cache.
     """
     with _strict_pillow(), Image.open(path) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
+        image = ImageOps.exif_transpose(image).convert("RGBA")
+        # A transparent background would turn black in a JPEG: print it on white paper's white.
+        on_white = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(on_white, image).convert("RGB")
         target = width_mm / height_mm
         width, height = image.size
         if width / height > target:  # too wide: trim both sides

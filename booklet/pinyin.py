@@ -19,7 +19,22 @@ SURNAMES = {
     "贾": "jia", "钻": "zuan", "佴": "nai",
 }
 
+# Two-character surnames, for splitting a name into family and given name (vCards, placeholders).
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "夏侯", "慕容", "令狐", "司徒", "司空", "尉迟",
+    "长孙", "宇文", "公孙", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "万俟", "单于",
+    "澹台", "公冶", "宗政", "濮阳", "淳于", "太叔", "申屠", "钟离", "闻人", "赫连", "第五", "东郭",
+)
+
 _LETTER = re.compile(r"[a-z]")
+
+
+def surname(name: str) -> str:
+    """The family name: a compound surname, else the first character. A name written with
+    「·」 (a minority or foreign name) has no such split: it is kept whole."""
+    if "·" in name or "•" in name:
+        return name
+    return next((s for s in COMPOUND_SURNAMES if name.startswith(s)), name[:1])
 
 
 def syllables(text: str) -> list[str]:

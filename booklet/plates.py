@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from booklet import photos
+from booklet import photos, pinyin
 from booklet.assemble import collect_pages
 from booklet.load import Project
 from booklet.model import Cadre, PaperSize, Station
@@ -122,7 +122,8 @@ def _render(project: Project, layout: PlateLayout, people: list[Cadre], sizes: l
         Plate(c, project.station(c.station), _photo(project, c, layout), sizes[step[c.id]])
         for c in people
     ]
-    html = render_template("plates/plates.html", org=project.org, layout=layout, plates=plates)
+    html = render_template("plates/plates.html", org=project.org, layout=layout, plates=plates,
+                           surname=pinyin.surname)
     return render_pdf(html, project.data_dir, what="便民身份证")
 
 

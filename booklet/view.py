@@ -161,3 +161,12 @@ def by_office(project: Project, people: list[Cadre]) -> list[tuple[str, list[Cad
 
 def safe_filename(name: str) -> str:
     return name.replace("/", "-").replace("\\", "-")
+
+
+def alias_example(all_chapters: list[Chapter]) -> tuple[str, str] | None:
+    """A colloquial name from the data and its index letter, to show how the index works."""
+    for chapter in all_chapters:
+        for item in chapter.services:
+            for alias in item.service.aliases:
+                return alias, pinyin.initial(alias)
+    return None

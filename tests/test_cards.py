@@ -44,7 +44,7 @@ def _squash(text: str) -> str:
 def test_sheets_are_a4_fronts_and_backs_alternating(demo, demo_output):
     pdf = demo_output / cards.FOLDER / f"{demo.station('minzheng').name}.pdf"
     staff = [c for c in demo.cadres if c.station == "minzheng"]
-    assert page_sizes_mm(pdf) == [(210, 297)] * (2 * len(staff))  # ten copies each: a sheet pair per person
+    assert page_sizes_mm(pdf) == [(210, 297)] * (2 * len(staff))  # ten copies each: a sheet, both sides, per person
 
 
 def test_every_front_qr_dials_its_person(demo, one_each):
@@ -82,8 +82,8 @@ def test_cut_marks_are_outside_every_card_and_in_line_with_the_trim(one_each):
     px = dpi / 25.4
     grid_left = min(c.left for c in cards.CELLS) - cards.BLEED
     grid_right = max(c.left for c in cards.CELLS) + cards.CARD[0] + cards.BLEED
-    grid_top = min(c.top for c in cards.CELLS) - cards.BLEED
-    grid_bottom = max(c.top for c in cards.CELLS) + cards.CARD[1] + cards.BLEED
+    grid_top = min(c.top for c in cards.CELLS)  # rows share their cut lines: no bleed at top or bottom
+    grid_bottom = max(c.top for c in cards.CELLS) + cards.CARD[1]
     pixels = image.load()
     marks = []  # every non-white pixel of the margins, which are all of the sheet outside the cards
     for y in range(image.height):
@@ -127,6 +127,31 @@ def test_no_mark_enters_a_card_or_its_bleed():
         x0, y0 = mark["x"], mark["y"]
         x1, y1 = x0 + mark["width"], y0 + mark["height"]
         for cell in cards.CELLS:
-            left, top = cell.left - cards.BLEED, cell.top - cards.BLEED
-            right, bottom = cell.left + cards.CARD[0] + cards.BLEED, cell.top + cards.CARD[1] + cards.BLEED
+            left, top = cell.left - cards.BLEED, cell.top
+            right, bottom = cell.left + cards.CARD[0] + cards.BLEED, cell.top + cards.CARD[1]
             assert x1 < left or x0 > right or y1 < top or y0 > bottom, (mark, cell)
+
+
+def test_every_cut_mark_is_where_an_office_printer_prints():
+    # Laser printers leave about 5 mm at each edge unprinted.
+    for mark in cards.cut_marks():
+        assert mark["x"] >= 4 and mark["x"] + mark["width"] <= cards.SHEET[0] - 4, mark
+        assert mark["y"] >= 4 and mark["y"] + mark["height"] <= cards.SHEET[1] - 4, mark
+
+
+def test_a_card_whose_text_would_overlap_is_refused(minimal):
+    cadres = minimal / "cadres.yaml"
+    long_duty = "负责" + "、".join(f"第{n}项事务的受理登记审核和回访" for n in range(1, 30))
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace("      - 低保、特困供养申请受理", f"      - {long_duty}"),
+                      encoding="utf-8")
+    result = run_cli("cards", "--data", "data", "--out", "out", "--cadre", "zhangsan")
+    assert result.code == 3
+    assert result.stderr.splitlines()[0] == "错误：张三（zhangsan）的联系卡背面放不下：第一条工作职责太长，请精简到 40 字以内"
+
+
+def test_vcard_splits_compound_surnames(minimal, workdir: Path):
+    cadres = minimal / "cadres.yaml"
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace("    name: 张三", "    name: 欧阳晓"), encoding="utf-8")
+    assert run_cli("cards", "--data", "data", "--out", "out", "--cadre", "zhangsan", "--qr", "vcard").code == 0
+    (pdf,) = (workdir / "out" / cards.FOLDER).iterdir()
+    assert "N:欧阳;晓;;;" in qr_codes(pdf, dpi=300)[0][0].text

@@ -130,3 +130,23 @@ def test_a_person_without_photo_gets_the_placeholder_not_a_broken_image(minimal,
     pdf = workdir / "out" / PLATES / "张三-zhangsan.pdf"
     assert len(PdfReader(pdf).pages[0].images) == 1  # the QR code only
     assert _squash(page_texts(pdf)[0]).count("张") >= 2  # the name, and the placeholder's surname
+
+
+def test_a_transparent_photo_prints_on_white(minimal, workdir: Path):
+    photo = Image.new("RGBA", (300, 400), (0, 0, 0, 0))
+    photo.paste((200, 30, 30, 255), (100, 100, 200, 300))
+    photo.save(minimal / "photos" / "zhangsan.png")
+    cadres = minimal / "cadres.yaml"
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace("photos/zhangsan.jpg", "photos/zhangsan.png", 1),
+                      encoding="utf-8")
+    assert run_cli("plates", "--data", "data", "--out", "out", "--cadre", "zhangsan").code == 0
+    page = PdfReader(workdir / "out" / PLATES / "张三-zhangsan.pdf").pages[0]
+    image = max((i.image for i in page.images), key=lambda i: i.size[0] * i.size[1]).convert("RGB")
+    assert image.getpixel((2, 2)) >= (245, 245, 245)  # the transparent corner: white, not black
+
+
+@pytest.mark.parametrize("size", ["A4 竖版", "100×200"])
+def test_portrait_plate_sizes_are_refused_plainly(minimal, size):
+    result = run_cli("plates", "--data", "data", "--size", size)
+    assert result.code == 2
+    assert "是竖版：便民身份证的版式是横版的" in result.stderr
