@@ -46,6 +46,20 @@ def overlay(page: pikepdf.Page, other: pikepdf.Page, name: str, rect: pikepdf.Re
     page.contents_coalesce()
 
 
+def to_bytes(out: pikepdf.Pdf, metadata_from: pikepdf.Pdf | None = None) -> bytes:
+    """Save `out`, with the document info and language of `metadata_from` if given.
+
+    deterministic_id: the file id is a hash of the content, so the same data gives the same
+    bytes (qpdf writes no dates of its own).
+    """
+    if metadata_from is not None:
+        out.docinfo = out.copy_foreign(metadata_from.docinfo)
+        out.Root.Lang = metadata_from.Root.get(Name.Lang, String("zh-CN"))
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
 def place_anchors(parts: list[Rendered]) -> tuple[dict[str, Anchor], list[int]]:
     """Each anchor's page in the assembled document, and the first page index of each part."""
     anchors: dict[str, Anchor] = {}
@@ -82,12 +96,10 @@ def assemble(parts: list[Rendered], folio: Rendered | None, folio_pages: list[in
     _link_parts(out, anchors)
     _outline(out, bookmarks, anchors)
     _metadata(out, meta)
-    buffer = io.BytesIO()
-    # deterministic_id: the file id is a hash of the content, so the same data gives the same bytes.
-    out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    pdf = to_bytes(out)
     for source in sources:
         source.close()
-    return buffer.getvalue()
+    return pdf
 
 
 def _name_destinations(out: pikepdf.Pdf, anchors: dict[str, Anchor]) -> None:
@@ -152,12 +164,8 @@ def collect_pages(pages: list[tuple[bytes, int]]) -> bytes:
             if id(pdf) not in sources:
                 sources[id(pdf)] = pikepdf.open(io.BytesIO(pdf))
             out.pages.append(sources[id(pdf)].pages[index])
-        first = next(iter(sources.values()))
-        out.docinfo = out.copy_foreign(first.docinfo)
-        out.Root.Lang = first.Root.get(Name.Lang, String("zh-CN"))
         out.remove_unreferenced_resources()
-        buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        pdf = to_bytes(out, metadata_from=next(iter(sources.values())))
     for source in sources.values():
         source.close()
-    return buffer.getvalue()
+    return pdf

@@ -9,6 +9,7 @@ from booklet.load import Project
 from booklet.manifest import Manifest, digest, tool
 from booklet.model import PaperSize
 from booklet.render import Output, default_workers, in_processes, write_atomic
+from booklet import view
 from booklet.view import by_office
 
 
@@ -65,14 +66,14 @@ def _units(project: Project, large_print: bool) -> list[Unit]:
         return [Unit("booklet", (household.LARGE_PRINT,), digest(tool(), "large", _shown_in_booklet(project)))]
     units = [Unit("booklet", (household.READING_COPY, household.PRINT_COPY),
                   digest(tool(), "booklet", _shown_in_booklet(project)))]
-    for name, people in by_office(project, plates.selected(project)):
-        station = project.station(people[0].station).model_dump(mode="json")
-        staff = [c.model_dump(mode="json", exclude={"photo"}) for c in people]
-        portraits = [_photo_bytes(project, c.photo) for c in people]  # plates show them, cards do not
+    for name, staff_of in by_office(project, view.people(project)):
+        station = project.station(staff_of[0].station).model_dump(mode="json")
+        staff = [c.model_dump(mode="json", exclude={"photo"}) for c in staff_of]
+        portraits = [_photo_bytes(project, c.photo) for c in staff_of]  # plates show them, cards do not
         units.append(Unit("plates", (f"{plates.FOLDER}/{name}",),
-                          digest(tool(), "plates", org, station, staff, portraits), people[0].station))
+                          digest(tool(), "plates", org, station, staff, portraits), staff_of[0].station))
         units.append(Unit("cards", (f"{cards.FOLDER}/{name}",),
-                          digest(tool(), "cards", org, station, staff), people[0].station))
+                          digest(tool(), "cards", org, station, staff), staff_of[0].station))
     return units
 
 
@@ -113,8 +114,8 @@ def plate_files(project: Project, *, station: str | None = None, cadre: str | No
 
     Each file is rendered on its own, so that its bytes depend on its own data only.
     """
-    people = plates.selected(project, station=station, cadre=cadre)
-    groups = [people] if cadre is not None else [group for _, group in by_office(project, people)]
+    chosen = view.people(project, station=station, cadre=cadre)
+    groups = [chosen] if cadre is not None else [group for _, group in by_office(project, chosen)]
     return [output for group in groups
             for output in plates.files(project, group, plates.render(project, group, paper),
                                        per_person=cadre is not None)]
@@ -123,8 +124,8 @@ def plate_files(project: Project, *, station: str | None = None, cadre: str | No
 def card_files(project: Project, *, station: str | None = None, cadre: str | None = None,
                payload: cards.QrPayload = "tel", copies: int = cards.PER_SHEET) -> list[Output]:
     """The contact card sheets: one PDF per office, or one for a single person (`cadre`)."""
-    people = plates.selected(project, station=station, cadre=cadre)
-    return cards.files(project, people, payload, copies, per_person=cadre is not None)
+    chosen = view.people(project, station=station, cadre=cadre)
+    return cards.files(project, chosen, payload, copies, per_person=cadre is not None)
 
 
 def _remove_obsolete(manifest: Manifest, units: list[Unit], out_dir: Path) -> list[str]:

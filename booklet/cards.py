@@ -19,7 +19,7 @@ from typing import Literal
 import pikepdf
 
 from booklet import pinyin, qr
-from booklet.assemble import overlay
+from booklet.assemble import overlay, to_bytes
 from booklet.load import Project
 from booklet.model import Cadre
 from booklet.render import Output, Rendered, RenderError, render_pdf
@@ -144,11 +144,7 @@ def _impose(faces: bytes, marks: bytes, slots: list[int]) -> bytes:
                     rect = pikepdf.Rectangle(x0, y0, x0 + size[0], y0 + size[1])
                     overlay(sheet, source.pages[front + side], f"Card{slot + 1}", rect)
                 overlay(sheet, marks_pdf.pages[0], "Marks")
-        out.docinfo = out.copy_foreign(source.docinfo)
-        out.Root.Lang = pikepdf.String("zh-CN")
-        buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return buffer.getvalue()
+        return to_bytes(out, metadata_from=source)
 
 
 def _faces(project: Project, people: list[Cadre], payload: QrPayload) -> Rendered:

@@ -189,6 +189,9 @@ def _known(project, station: str | None, cadre: str | None) -> None:
     if cadre is not None and project.cadre(cadre) is None:
         _err(f"错误：没有编号为「{cadre}」的干部（见 cadres.yaml 中的 id）")
         raise typer.Exit(Exit.USAGE)
+    if station is not None and cadre is not None and project.cadre(cadre).station != station:
+        _err(f"错误：干部「{cadre}」不在站所「{station}」：只写 --cadre 即可")
+        raise typer.Exit(Exit.USAGE)
 
 
 def _produce(make, out: Path) -> None:

@@ -112,6 +112,8 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
     rendered = dict(zip([p.key for p in order] + ["notes", "back"], first))
     _keep_short_items_whole(project, chapters, chapter_parts, rendered, page_format, workers)
 
+    if rendered["notes"].pages != 1:
+        raise RenderError("备注页排成了多页：请检查 templates/booklet/notes.html")
     body_pages = sum(rendered[p.key].pages for p in order)
     padding = -(body_pages + rendered["back"].pages) % pad_to
     layout = order + [notes] * padding + [back]

@@ -6,7 +6,7 @@ import io
 
 import pikepdf
 
-from booklet.assemble import overlay
+from booklet.assemble import overlay, to_bytes
 
 MM = 72 / 25.4
 A4_LANDSCAPE = (297 * MM, 210 * MM)
@@ -41,8 +41,4 @@ def saddle_stitch(pdf: bytes, sheet_size: tuple[float, float] = A4_LANDSCAPE) ->
                 x0 = width / 2 - page_width if at_left else width / 2
                 y0 = (height - page_height) / 2
                 overlay(side, page, name, pikepdf.Rectangle(x0, y0, x0 + page_width, y0 + page_height))
-        out.docinfo = out.copy_foreign(source.docinfo)
-        out.Root.Lang = source.Root.get(pikepdf.Name.Lang, pikepdf.String("zh-CN"))
-        buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return buffer.getvalue()
+        return to_bytes(out, metadata_from=source)

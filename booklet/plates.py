@@ -74,16 +74,6 @@ class Plate:
         return f"plate-{self.cadre.id}"
 
 
-def selected(project: Project, station: str | None = None, cadre: str | None = None) -> list[Cadre]:
-    """The staff whose plates are wanted, by office in file order and display order within it."""
-    people = [c for office in offices(project) for c in office.staff]
-    if station is not None:
-        people = [c for c in people if c.station == station]
-    if cadre is not None:
-        people = [c for c in people if c.id == cadre]
-    return people
-
-
 def render(project: Project, people: list[Cadre], paper: PaperSize | None = None) -> dict[str, tuple[bytes, int]]:
     """Each person's plate, exactly one page: the PDF it is in and its page index there."""
     layout = PlateLayout(paper or project.org.plate_size)
@@ -151,7 +141,12 @@ def _too_long(project: Project, layout: PlateLayout, cadre: Cadre, size_pt: floa
 
     over = flow(f"plate-end-{cadre.id}") - usable
     duties = flow(f"plate-end-{cadre.id}") - flow(f"duties-{cadre.id}")
+    if over >= duties:  # even with no duties at all, the name and phones do not fit
+        return (f"{cadre.name}（{cadre.id}）的便民身份证放不下：尺寸 {layout.paper} 太小，"
+                f"连姓名和电话都排不下，请改用更大的尺寸（plate_size）")
     written = sum(len(duty) for duty in cadre.duties)
-    chars = max(10, -(-written * over / duties // 10) * 10)
+    # Lines end part-filled, so cutting a share of the characters frees less than that share
+    # of the height: ask for a fifth more, in tens, and never more than there is.
+    chars = min(written, max(10, -(-written * over / duties * 1.2 // 10) * 10))
     return (f"{cadre.name}（{cadre.id}）的工作职责太长，便民身份证放不下：字号缩到 {size_pt:.0f} 磅仍超出约 "
             f"{max(1, round(over))} 毫米，请从 {written} 字中删减约 {chars:.0f} 字，或改用更大的尺寸（plate_size）")

@@ -170,3 +170,13 @@ def alias_example(all_chapters: list[Chapter]) -> tuple[str, str] | None:
             for alias in item.service.aliases:
                 return alias, pinyin.initial(alias)
     return None
+
+
+def people(project: Project, station: str | None = None, cadre: str | None = None) -> list[Cadre]:
+    """The staff whose plates or cards are wanted: by office in file order, display order within."""
+    chosen = [c for office in offices(project) for c in office.staff]
+    if station is not None:
+        chosen = [c for c in chosen if c.station == station]
+    if cadre is not None:
+        chosen = [c for c in chosen if c.id == cadre]
+    return chosen

@@ -34,6 +34,8 @@ class QrCode:
     text: str
     width_mm: float
     """Printed width including the 4-module quiet zone a scanner needs around the symbol."""
+    symbol_mm: float
+    """Printed width of the symbol itself."""
 
 
 def qr_codes(pdf: Path, dpi: int = 300) -> list[list[QrCode]]:
@@ -44,16 +46,16 @@ def qr_codes(pdf: Path, dpi: int = 300) -> list[list[QrCode]]:
         for page in document:
             image = page.render(scale=dpi / 72).to_pil()
             found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-            pages.append([QrCode(code.text, _width_mm(code, dpi)) for code in found])
+            pages.append([QrCode(code.text, *_widths_mm(code, dpi)) for code in found])
         return pages
     finally:
         document.close()
 
 
-def _width_mm(code, dpi: int) -> float:
+def _widths_mm(code, dpi: int) -> tuple[float, float]:
     modules = 17 + 4 * int(code.extra["Version"])
-    symbol_px = abs(code.position.top_right.x - code.position.top_left.x)
-    return symbol_px * (modules + 8) / modules * 25.4 / dpi
+    symbol = abs(code.position.top_right.x - code.position.top_left.x) * 25.4 / dpi
+    return symbol * (modules + 8) / modules, symbol
 
 
 def embedded_fonts(pdf: Path) -> dict[str, bool]:
