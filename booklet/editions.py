@@ -102,7 +102,12 @@ def _without_photos(value: Any) -> Any:
     return value
 
 
-def _station_name(project: Project, snapshot_: dict[str, Any], station_id: str) -> str:
+def _line(who: str, what: str, was: str = "", now: str = "") -> dict[str, str]:
+    """One line of the change notice: whose what was what, and is now what."""
+    return {"who": who, "what": what, "was": was, "now": now}
+
+
+def _station_name(snapshot_: dict[str, Any], station_id: str) -> str:
     station = snapshot_["stations"].get(station_id) or {}
     return station.get("name", station_id)
 
@@ -112,16 +117,16 @@ def _staff(project: Project, before: dict[str, Any], now: dict[str, Any], change
     supervision_changed = before["org"]["supervision"] != now["org"]["supervision"] or before["org"]["name"] != now["org"]["name"]
     for cadre in project.cadres:
         was = old.get(cadre.id)
-        where = _station_name(project, now, cadre.station)
+        where = _station_name(now, cadre.station)
         if was is None:
             changes.staff.append(f"新增：{cadre.name}（{where} {cadre.post}）")
             changes.plates.append(cadre)
             changes.cards.append(cadre)
-            changes.notice.append({"who": f"{cadre.name}（{where} {cadre.post}）", "what": "新到岗", "now": str(cadre.dial)})
+            changes.notice.append(_line(f"{cadre.name}（{where} {cadre.post}）", "新到岗", now=str(cadre.dial)))
             continue
         diffs = []
         if was["station"] != cadre.station:
-            diffs.append(f"从{_station_name(project, before, was['station'])}调到{where}")
+            diffs.append(f"从{_station_name(before, was['station'])}调到{where}")
         for name in ("name", "post", "mobile", "office_phone", "duties"):
             if was[name] != new[cadre.id][name]:
                 if name == "duties":
@@ -139,15 +144,14 @@ def _staff(project: Project, before: dict[str, Any], now: dict[str, Any], change
             changes.cards.append(cadre)
         for name in ("mobile", "office_phone"):
             if was[name] != new[cadre.id][name]:
-                changes.notice.append({"who": f"{cadre.name}（{where}）", "what": label(Cadre, name),
-                                       "was": was[name] or "（无）", "now": new[cadre.id][name] or "（无）"})
+                changes.notice.append(_line(f"{cadre.name}（{where}）", label(Cadre, name),
+                                            was[name] or "（无）", new[cadre.id][name] or "（无）"))
         if was["station"] != cadre.station:
-            changes.notice.append({"who": cadre.name, "what": "调动",
-                                   "was": _station_name(project, before, was["station"]), "now": where})
+            changes.notice.append(_line(cadre.name, "调动", _station_name(before, was["station"]), where))
     for cadre_id, was in old.items():
         if cadre_id not in new:
-            changes.staff.append(f"离开：{was['name']}（{_station_name(project, before, was['station'])} {was['post']}）")
-            changes.notice.append({"who": was["name"], "what": "已离开", "was": was["mobile"] or was["office_phone"] or ""})
+            changes.staff.append(f"离开：{was['name']}（{_station_name(before, was['station'])} {was['post']}）")
+            changes.notice.append(_line(was["name"], "已离开", was["mobile"] or was["office_phone"] or ""))
 
 
 def _services(project: Project, before: dict[str, Any], now: dict[str, Any], changes: Changes) -> None:
@@ -163,12 +167,11 @@ def _services(project: Project, before: dict[str, Any], now: dict[str, Any], cha
         if was["handlers"][:1] != new[service.id]["handlers"][:1]:
             old_name = before["cadres"].get(was["handlers"][0], {}).get("name", was["handlers"][0])
             primary = project.cadre(service.handlers[0])
-            changes.notice.append({"who": service.name, "what": "找谁办", "was": old_name,
-                                   "now": f"{primary.name} {primary.dial}"})
+            changes.notice.append(_line(service.name, "找谁办", old_name, f"{primary.name} {primary.dial}"))
     for service_id, was in old.items():
         if service_id not in new:
             changes.services.append(f"取消：{was['name']}")
-            changes.notice.append({"who": was["name"], "what": "事项取消", "was": "", "now": ""})
+            changes.notice.append(_line(was["name"], "事项取消"))
 
 
 def _offices(project: Project, before: dict[str, Any], now: dict[str, Any], changes: Changes) -> None:
@@ -183,11 +186,11 @@ def _offices(project: Project, before: dict[str, Any], now: dict[str, Any], chan
                 {"name": "名称", "room": "办公地点", "hours": "办公时间", "phone": "电话", "remit": "职责"}.get(f, f)
                 for f in fields))
             if was["phone"] != new[station.id]["phone"]:
-                changes.notice.append({"who": station.name, "what": "办公电话",
-                                       "was": was["phone"] or "（无）", "now": new[station.id]["phone"] or "（无）"})
+                changes.notice.append(_line(station.name, "办公电话", was["phone"] or "（无）",
+                                            new[station.id]["phone"] or "（无）"))
     for station_id, was in old.items():
         if station_id not in new:
             changes.offices.append(f"撤销站所：{was['name']}")
     if before["org"]["supervision"]["phone"] != now["org"]["supervision"]["phone"]:
-        changes.notice.append({"who": now["org"]["supervision"]["name"], "what": "监督电话",
-                               "was": before["org"]["supervision"]["phone"], "now": now["org"]["supervision"]["phone"]})
+        changes.notice.append(_line(now["org"]["supervision"]["name"], "监督电话",
+                                    before["org"]["supervision"]["phone"], now["org"]["supervision"]["phone"]))

@@ -358,7 +358,7 @@ class Service(Record):
     authority: str | None = None
     """实施主体（决定机关），如「示例市云溪区民政局」；街道受理、区里审批的写上，不填则为本街道。"""
     handlers: Annotated[list[Id], Field(min_length=1)]
-    """经办人的干部编号，第一位是主要经办人。"""
+    """经办人，填干部编号，第一位是主要经办人。"""
     summary: str | None = None
     """事项简介。"""
     conditions: Annotated[list[Text], Field(min_length=1)]

@@ -1,0 +1,91 @@
+"""Editions: release the printed data, then say exactly what changed and what to reprint."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from pdfread import page_texts
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def released(minimal: Path) -> Path:
+    result = run_cli("release", "--data", "data")
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("已记录第 1 版（2026-11-01）：data/editions/第1版.json")
+    return minimal
+
+
+def test_changes_before_any_release_says_what_to_do(minimal):
+    result = run_cli("changes", "--data", "data")
+    assert result.code == 1
+    assert "还没有发布过版次" in result.stderr
+
+
+def test_no_change_since_the_release(released):
+    result = run_cli("changes", "--data", "data")
+    assert result.code == 0
+    assert result.stdout.splitlines() == ["与第 1 版（2026-11-01）相比：", "  没有变化。"]
+
+
+def test_a_realistic_round_of_edits_is_reported_exactly(released: Path, workdir: Path):
+    data = released
+    # 张三 gets a new mobile; 李四 leaves, and 王五 arrives at 老龄办 and takes over his item;
+    # 最低生活保障申请 now asks for one more copy of the ID card.
+    _edit(data / "cadres.yaml", "mobile: 139 0000 0001", "mobile: 139 0000 0009")
+    _edit(data / "cadres.yaml", "  - id: lisi\n    name: 李四\n    station: laoling\n    post: 老龄专干",
+          "  - id: wangwu\n    name: 王五\n    station: laoling\n    post: 老龄办主任")
+    _edit(data / "cadres.yaml", "mobile: 139 0000 0002", "mobile: 139 0000 0003")
+    _edit(data / "services" / "jiuzhu.yaml", "handlers: [lisi]", "handlers: [wangwu]")
+    _edit(data / "services" / "jiuzhu.yaml", "        copies: 1", "        copies: 2")
+
+    result = run_cli("changes", "--data", "data", "--out", "output")
+
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines()[:13] == [
+        "与第 1 版（2026-11-01）相比：",
+        "干部：",
+        "  变更：张三：手机号码 139 0000 0001 → 139 0000 0009",
+        "  新增：王五（老龄办 老龄办主任）",
+        "  离开：李四（老龄办 老龄专干）",
+        "服务事项：",
+        "  变更：最低生活保障申请：申请材料",
+        "  变更：高龄津贴申请：经办人",
+        "需要重印：",
+        "  便民身份证：张三、王五（共 2 人）",
+        "  联系卡：张三、王五（共 2 人）",
+        "  一本通：需要出新版（第 2 版）",
+        "已生成 output/变更告知单.pdf（1 页，0.3 MB）",
+    ]
+    notice = "".join(page_texts(workdir / "output" / "变更告知单.pdf")).replace(" ", "")
+    for expected in ("张三", "13900000001", "13900000009", "王五", "新到岗", "李四", "已离开",
+                     "高龄津贴申请", "找谁办"):
+        assert expected in notice, expected
+
+
+def test_a_new_photo_needs_a_new_plate_but_no_new_card_or_edition(released: Path):
+    from PIL import Image
+
+    Image.new("RGB", (300, 400), (30, 90, 140)).save(released / "photos" / "zhangsan.jpg")
+    result = run_cli("changes", "--data", "data")
+    lines = result.stdout.splitlines()
+    assert "  变更：张三：照片更换" in lines and "  变更：李四：照片更换" in lines  # they share the file
+    assert "  便民身份证：张三、李四（共 2 人）" in lines
+    assert "  联系卡：不需要" in lines and "  一本通：不需要" in lines
+
+
+def test_releasing_again_needs_a_new_edition_number(released: Path):
+    _edit(released / "cadres.yaml", "mobile: 139 0000 0001", "mobile: 139 0000 0009")
+    result = run_cli("release", "--data", "data")
+    assert result.code == 1
+    assert "第 1 版已经发布过" in result.stderr
+    _edit(released / "org.yaml", "  number: 1\n  date: 2026-11-01", "  number: 2\n  date: 2027-03-01")
+    assert run_cli("release", "--data", "data").code == 0
+    assert run_cli("changes", "--data", "data").stdout.splitlines()[0] == "与第 2 版（2027-03-01）相比："
