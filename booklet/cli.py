@@ -180,6 +180,59 @@ def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
         typer.echo(f"请把 {FILENAME} 印给已领一本通的住户，夹在一本通里。")
 
 
+@app.command("template")
+def roster_template(out: OutDir = Path("output")) -> None:
+    """生成空白的干部花名册 Excel（各列已设为文本格式，电话号码不会丢 0）。"""
+    from booklet.build import Report, write
+    from booklet.render import Output
+    from booklet.roster import template
+
+    _produce(lambda: Report(write([Output("干部花名册模板.xlsx", template(), 1)], out)), out)
+
+
+@app.command("export")
+def export_data(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
+    """把数据导出为 Excel（干部、站所、服务事项各一张表），便于领导审阅。"""
+    from booklet.build import Report, write
+    from booklet.render import Output
+    from booklet.roster import export
+
+    project = _checked(data, strict)
+    _produce(lambda: Report(write([Output("数据汇总.xlsx", export(project), 3)], out)), out)
+
+
+@app.command("import")
+def import_roster(
+    roster: Annotated[Path, typer.Argument(help="花名册 Excel 文件（.xlsx），第一行或前几行中有「姓名」等列名。")],
+    data: DataDir = Path("data"),
+    apply: Annotated[bool, typer.Option("--apply", help="把变化写入 cadres.yaml（保留原有注释和顺序）。")] = False,
+) -> None:
+    """从 Excel 花名册导入干部：先列出会有哪些变化；加 --apply 才写入 cadres.yaml。"""
+    from booklet.roster import RosterError, apply as write_roster, plan
+
+    project = _checked(data, strict=False)
+    try:
+        result = plan(project, roster)
+    except (RosterError, OSError) as exc:
+        _err(f"错误：{exc}")
+        raise typer.Exit(Exit.INVALID_DATA) from None
+    for problem in result.problems:
+        _err(problem)
+    if result.problems:
+        _err(f"共 {len(result.problems)} 个问题，没有导入。")
+        raise typer.Exit(Exit.INVALID_DATA)
+    for line in result.lines:
+        typer.echo(line)
+    if not result.lines:
+        typer.echo("花名册与 cadres.yaml 一致，没有变化。")
+        return
+    if apply:
+        write_roster(project, result)
+        typer.echo("已写入 cadres.yaml。请运行 make check 检查，再 make booklet。")
+    else:
+        typer.echo("以上变化尚未写入；确认无误后加 --apply 再运行一次。")
+
+
 def _known(project, station: str | None, cadre: str | None) -> None:
     """Refuse a --station or --cadre that names nobody, saying what there is."""
     if station is not None and project.station(station) is None:
@@ -212,8 +265,9 @@ def _produce(make, out: Path) -> None:
     written = report.written
     for item in written:
         duplex = item.path.name == PRINT_COPY or item.path.parent.name == CARDS
-        unit = "张 A4 纸（双面打印）" if duplex else "页"
-        typer.echo(f"已生成 {item.path}（{item.pages} {unit}，{item.size / 1024 / 1024:.1f} MB）")
+        unit = "张 A4 纸（双面打印）" if duplex else "张工作表" if item.path.suffix == ".xlsx" else "页"
+        size = f"{item.size / 1024 / 1024:.1f} MB" if item.size >= 100_000 else f"{item.size // 1024 + 1} KB"
+        typer.echo(f"已生成 {item.path}（{item.pages} {unit}，{size}）")
     for filename in report.removed:
         typer.echo(f"已删除 {out / filename}（这个站所已不在数据中）")
     if report.unchanged:
