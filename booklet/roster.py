@@ -96,9 +96,11 @@ def export(project: Project) -> bytes:
 
 
 def _header(sheet) -> None:
+    from openpyxl.styles import Font
+
     sheet.append([names[0] for names in COLUMNS.values()])
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
 
 
 def _save(book) -> bytes:
@@ -139,12 +141,13 @@ def read(path: Path) -> tuple[str, list[Row]]:
         raise RosterError(f"{path} 工作表「{sheet.title}」前 10 行中找不到「姓名」列")
     rows = []
     for number in range(header_row + 1, sheet.max_row + 1):
+        if all(sheet.cell(number, column).value in (None, "") or (number, column) in merged
+               for column in columns.values()):
+            continue  # a blank row (a merged cell running past it does not make it a person)
         values = {}
         for name, column in columns.items():
             raw = merged.get((number, column), sheet.cell(number, column).value)
             values[name] = _cell_text(raw, name)
-        if not any(values.values()):
-            continue  # a blank row
         rows.append(Row(number, values))
     return sheet.title, rows
 
