@@ -93,6 +93,8 @@ def plates(
         "--size", help="尺寸，如「A4 横版」「A5 横版」「200×100」（毫米）；默认用 org.yaml 的 plate_size。")] = None,
 ) -> None:
     """生成便民身份证（门牌）：每个站所一个 PDF，每人一页；--station 只生成一个站所，--cadre 只生成一个人。"""
+    from pydantic_core import PydanticCustomError
+
     from booklet.build import Report, plate_files, write
     from booklet.model import parse_paper_size
 
@@ -102,8 +104,8 @@ def plates(
     if size is not None:
         try:
             paper = parse_paper_size(size)
-        except ValueError as exc:
-            _err(f"错误：--size {exc.message() if hasattr(exc, 'message') else exc}")
+        except PydanticCustomError as exc:
+            _err(f"错误：--size {exc.message()}")
             raise typer.Exit(Exit.USAGE) from None
     _produce(lambda: Report(write(plate_files(project, station=station, cadre=cadre, paper=paper), out)), out)
 
