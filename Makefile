@@ -10,7 +10,7 @@ FONT_FILES := fonts/NotoSansCJKsc-Regular.otf fonts/NotoSansCJKsc-Bold.otf \
 DATA ?= data
 OUT ?= output
 
-.PHONY: booklet booklet-large plates cards check test setup clean
+.PHONY: booklet booklet-large plates cards check test bench setup clean
 .DEFAULT_GOAL := booklet
 
 booklet: setup
@@ -44,6 +44,13 @@ $(INSTALLED): pyproject.toml scripts/system-packages
 
 $(FONT_FILES) &: | $(INSTALLED)
 	$(BIN)/booklet fonts
+
+# Timings, memory and sizes at a real street office's scale and at 10x (takes a while):
+#   make bench                       BENCH_SCALES="1 10" BENCH_RUNS=3 by default
+#   make bench BENCH_SCALES=1 BENCH_RUNS=1 BENCH_PROFILE=1
+bench: setup
+	BENCH_SCALES="$(or $(BENCH_SCALES),1 10)" BENCH_RUNS="$(or $(BENCH_RUNS),3)" BENCH_PROFILE="$(BENCH_PROFILE)" \
+	  $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .hypothesis

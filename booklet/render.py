@@ -138,6 +138,9 @@ def in_processes(function: Callable[..., T], calls: list[tuple], workers: int) -
 
 
 def default_workers() -> int:
+    """The cores this process may use (at most 4), or BOOKLET_WORKERS (1: render in-process)."""
+    if os.environ.get("BOOKLET_WORKERS", "").isdigit():
+        return max(1, int(os.environ["BOOKLET_WORKERS"]))
     return max(1, min(len(os.sched_getaffinity(0)), 4))
 
 

@@ -1,0 +1,185 @@
+"""`make bench`: how long a clerk waits, and how much memory and disk it takes, at real scale.
+
+For each scale (BENCH_SCALES, default "1 10") the synthetic office of bench/synth.py is built
+BENCH_RUNS times (default 3) in each scenario: a cold full build, a rebuild with nothing
+changed, a rebuild after one person's phone changed, and the plates of one office. Wall time
+and the peak memory of the whole process tree (the build's worker processes included) are
+reported as medians, with the size of each PDF; the table goes to the terminal and JSON to
+output/bench/. With BENCH_PROFILE=1, a profile of one cold build (in one process) is written
+too, with the seconds grouped by stage.
+"""
+from __future__ import annotations
+
+import cProfile
+import json
+import os
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "output" / "bench"
+PHONES = ("139 8888 0001", "139 8888 0002")
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[int(entry.name)] = int(line.split()[1]) * 1024
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo += children.get(current, [])
+    return total
+
+
+def _run(args: list[str]) -> tuple[float, int]:
+    """Run the booklet command; return its wall time and the peak memory of its process tree."""
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "booklet", *args], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, cwd=ROOT)
+    peak = 0
+
+    def watch() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    _, stderr = process.communicate()
+    watcher.join()
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"booklet {' '.join(args)} 失败：\n{stderr.decode()[-2000:]}")
+    return elapsed, peak
+
+
+def _set_phone(data: Path, phone: str) -> None:
+    cadres = data / "cadres.yaml"
+    lines = cadres.read_text(encoding="utf-8").splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.strip().startswith("mobile:"):
+            lines[index] = line.split("mobile:")[0] + f"mobile: {phone}\n"
+            break
+    cadres.write_text("".join(lines), encoding="utf-8")
+
+
+def bench(scale: int, runs: int) -> dict:
+    data, out, plates_out = OUT / f"data-{scale}x", OUT / f"build-{scale}x", OUT / f"plates-{scale}x"
+    synth.write(data, scale)
+    build = ["build", "--data", str(data), "--out", str(out)]
+    results: dict[str, list[tuple[float, int]]] = {"cold": [], "nothing changed": [], "one phone changed": [],
+                                                   "plates of one office": []}
+    for run in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        results["cold"].append(_run(build))
+        results["nothing changed"].append(_run(build))
+        _set_phone(data, PHONES[run % 2])
+        results["one phone changed"].append(_run(build))
+        shutil.rmtree(plates_out, ignore_errors=True)
+        results["plates of one office"].append(_run(["plates", "--data", str(data), "--out", str(plates_out),
+                                                      "--station", "s0"]))
+    sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in sorted(out.rglob("*.pdf"))}
+    return {
+        "scale": scale,
+        "runs": runs,
+        "seconds": {name: statistics.median(t for t, _ in values) for name, values in results.items()},
+        "peak_rss_mb": {name: statistics.median(m for _, m in values) / 2**20 for name, values in results.items()},
+        "pdf_mb": {
+            "booklet (reading copy)": sizes["便民服务一本通.pdf"] / 2**20,
+            "booklet (print copy)": sizes["便民服务一本通-印刷版.pdf"] / 2**20,
+            "plates, largest office": max(v for k, v in sizes.items() if k.startswith("便民身份证/")) / 2**20,
+            "cards, largest office": max(v for k, v in sizes.items() if k.startswith("联系卡/")) / 2**20,
+            "all files": sum(sizes.values()) / 2**20,
+        },
+    }
+
+
+STAGES = (
+    ("layout", ("weasyprint/layout", "weasyprint/text/line_break")),
+    ("PDF writing", ("weasyprint/pdf", "weasyprint/document.py")),
+    ("drawing", ("weasyprint/draw", "weasyprint/stacking")),
+    ("CSS and box tree", ("weasyprint/css", "weasyprint/formatting_structure", "weasyprint/html")),
+    ("fonts", ("weasyprint/text/fonts", "fontTools")),
+    ("images and photos", ("weasyprint/images", "PIL/")),
+    ("QR codes", ("qrcode/",)),
+    ("assembly and imposition", ("pikepdf/",)),
+    ("templates", ("jinja2/",)),
+    ("data and checks", ("pydantic", "yaml/", "booklet/checks", "booklet/load", "phonenumbers")),
+)
+
+
+def profile(scale: int) -> str:
+    """One cold build in this process, its time grouped by stage (own time of each function)."""
+    os.environ["BOOKLET_WORKERS"] = "1"
+    from booklet.build import build
+    from booklet.checks import check_data
+
+    data, out = OUT / f"data-{scale}x", OUT / f"profile-{scale}x"
+    shutil.rmtree(out, ignore_errors=True)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    build(check_data(data), out, force=True)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    totals: dict[str, float] = {}
+    for (filename, _, _), (_, _, own, _, _) in stats.stats.items():
+        stage = next((name for name, parts in STAGES if any(p in filename for p in parts)), "other")
+        totals[stage] = totals.get(stage, 0.0) + own
+    lines = [f"冷启动完整生成（{scale} 倍规模，单进程）各阶段耗时（秒，函数自身时间）："]
+    lines += [f"  {name:<24}{seconds:8.2f}" for name, seconds in sorted(totals.items(), key=lambda i: -i[1])]
+    return "\n".join(lines)
+
+
+def table(results: list[dict]) -> str:
+    lines = ["场景                      规模   中位耗时(秒)   峰值内存(MB)"]
+    for result in results:
+        for name, seconds in result["seconds"].items():
+            lines.append(f"{name:<26}{result['scale']:>3}x {seconds:12.1f} {result['peak_rss_mb'][name]:14.0f}")
+    lines.append("")
+    lines.append("文件                      规模   大小(MB)")
+    for result in results:
+        for name, size in result["pdf_mb"].items():
+            lines.append(f"{name:<26}{result['scale']:>3}x {size:10.1f}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    scales = [int(s) for s in os.environ.get("BENCH_SCALES", "1 10").split()]
+    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = [bench(scale, runs) for scale in scales]
+    report = table(results)
+    if os.environ.get("BENCH_PROFILE"):
+        report += "\n\n" + profile(scales[0])
+    print(report)
+    (OUT / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    (OUT / "report.txt").write_text(report + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
