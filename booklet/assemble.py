@@ -88,7 +88,7 @@ def assemble(parts: list[Rendered], folio: Rendered | None, folio_pages: list[in
         with pikepdf.open(io.BytesIO(folio.pdf)) as layer:
             if len(layer.pages) != len(folio_pages):
                 raise ValueError(f"folio has {len(layer.pages)} pages for {len(folio_pages)}")
-            for page_index, folio_page in zip(folio_pages, layer.pages):
+            for page_index, folio_page in zip(folio_pages, layer.pages, strict=True):
                 # The pages of a part share one resource dictionary: a name per page.
                 overlay(out.pages[page_index], folio_page, f"Folio{page_index + 1}")
 

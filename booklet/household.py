@@ -109,7 +109,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
 
     order = [*front, contents(placeholder), *chapter_parts, *directories, index(placeholder), supervision]
     first = _render(project, [*order, notes, back], workers)
-    rendered = dict(zip([p.key for p in order] + ["notes", "back"], first))
+    rendered = dict(zip([p.key for p in order] + ["notes", "back"], first, strict=True))
     _keep_short_items_whole(project, chapters, chapter_parts, rendered, page_format, workers)
 
     if rendered["notes"].pages != 1:
@@ -124,7 +124,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
     folios, folio_pages = _folios(layout, parts, starts)
     final = _render(project, [contents(page_number), index(page_number),
                               _folio_part(common, folios)], workers)
-    for key, again in zip(("contents", "index"), final[:2]):
+    for key, again in zip(("contents", "index"), final[:2], strict=True):
         if again.pages != rendered[key].pages:
             raise RenderError(f"{key} 的页数随页码变化（{rendered[key].pages} → {again.pages}）")
         rendered[key] = again
@@ -153,14 +153,14 @@ def _keep_short_items_whole(project: Project, chapters: list[view.Chapter], part
     held together (`break-inside: avoid`); one that is longer than a page flows on.
     """
     again = []
-    for chapter, part in zip(chapters, parts):
+    for chapter, part in zip(chapters, parts, strict=True):
         result = rendered[part.key]
         short = {s.anchor for s in chapter.services if item_height(result, s, page) <= page.content}
         split = [s for s in chapter.services if s.anchor in short
                  and result.anchors[s.anchor].page != result.anchors[f"end-{s.service.id}"].page]
         if split:
             again.append(replace(part, context={**part.context, "short": short}))
-    for part, result in zip(again, _render(project, again, workers)):
+    for part, result in zip(again, _render(project, again, workers), strict=True):
         rendered[part.key] = result
 
 
@@ -175,7 +175,7 @@ def _folios(layout: list[Part], parts: list[Rendered], starts: list[int]) -> tup
     A part's first page shows its title large, so it carries the page number only.
     """
     folios, pages = [], []
-    for part, rendered, start in zip(layout, parts, starts):
+    for part, rendered, start in zip(layout, parts, starts, strict=True):
         if part.header is None:
             continue
         for offset in range(rendered.pages):

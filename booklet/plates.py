@@ -15,7 +15,7 @@ from booklet.load import Project
 from booklet.model import Cadre, PaperSize, Station
 from booklet.render import Output, Rendered, RenderError, render_pdf
 from booklet.templating import render_template
-from booklet.view import by_office, offices, safe_filename
+from booklet.view import by_office, safe_filename
 
 FOLDER = "便民身份证"
 PT_TO_MM = 25.4 / 72

@@ -166,7 +166,7 @@ def test_the_print_copy_is_imposed_for_saddle_stitching(reading, printing):
 
     document = pdfium.PdfDocument(printing)
     try:
-        for side, (left, right) in zip(document, order):
+        for side, (left, right) in zip(document, order, strict=True):
             textpage = side.get_textpage()
             height = side.get_height()
             for expected, (x0, x1) in ((left, (0, half)), (right, (half, 2 * half))):

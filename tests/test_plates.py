@@ -43,7 +43,7 @@ def test_each_plate_shows_its_person_and_dials_their_mobile(demo, plates_dir):
     order = sorted((c for c in demo.cadres if c.station == station.id), key=lambda c: c.order or 0)
     texts = page_texts(pdf)
     codes = qr_codes(pdf, dpi=300)
-    for cadre, text, found in zip(order, texts, codes):
+    for cadre, text, found in zip(order, texts, codes, strict=True):
         squashed = _squash(text)
         assert _squash(cadre.name) in squashed
         for phone in (cadre.mobile, cadre.office_phone):
