@@ -13,6 +13,9 @@ from booklet import view
 from booklet.view import by_office
 
 
+CACHE = ".cache"  # laid-out parts of the booklet, reused by the next build
+
+
 @dataclass(frozen=True)
 class Written:
     path: Path
@@ -48,7 +51,8 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False, force: 
     manifest = Manifest.load(out_dir)
     units = _units(project, large_print)
     stale = [u for u in units if force or not all(manifest.fresh(out_dir, f, u.inputs) for f in u.files)]
-    outputs = {o.filename: o for o in _render(project, stale, large_print)}
+    cache = None if force else out_dir / CACHE  # --force: everything laid out afresh
+    outputs = {o.filename: o for o in _render(project, stale, large_print, cache)}
     report = Report(written=write(list(outputs.values()), out_dir))
     for unit in stale:
         for filename in unit.files:
@@ -93,10 +97,10 @@ def _photo_bytes(project: Project, photo: str | None) -> bytes:
     return b"" if photo is None else photos.resolve(project.data_dir, photo).read_bytes()
 
 
-def _render(project: Project, stale: list[Unit], large_print: bool) -> list[Output]:
+def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path | None) -> list[Output]:
     outputs: list[Output] = []
     if any(u.kind == "booklet" for u in stale):
-        outputs += household.render(project, large_print=large_print, workers=default_workers())
+        outputs += household.render(project, large_print=large_print, workers=default_workers(), cache=cache)
     calls = [(plate_files if u.kind == "plates" else card_files, project, u.station)
              for u in stale if u.kind in ("plates", "cards")]
     for files in in_processes(_office_files, calls, default_workers()):

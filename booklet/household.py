@@ -9,12 +9,14 @@ first pass with placeholder numbers gives their page count.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Callable
 
 from booklet import view
 from booklet.assemble import Bookmark, Metadata, assemble, place_anchors
 from booklet.impose import saddle_stitch
 from booklet.load import Project
+from booklet.manifest import tool
 from booklet.render import Job, Output, Rendered, RenderError, render_many
 from booklet.templating import render_template
 
@@ -63,8 +65,13 @@ class Part:
     bookmarks: list[Bookmark] = field(default_factory=list)
 
 
-def render(project: Project, *, large_print: bool = False, workers: int = 1) -> list[Output]:
-    """The reading copy and the print copy; with `large_print`, the large-print copy alone."""
+def render(project: Project, *, large_print: bool = False, workers: int = 1,
+           cache: Path | None = None) -> list[Output]:
+    """The reading copy and the print copy; with `large_print`, the large-print copy alone.
+
+    With a `cache` folder, parts laid out before are reused: a rebuild lays out only the parts
+    whose content changed (and the contents, index and folio when page numbers moved).
+    """
     chapters = view.chapters(project)
     offices = view.offices(project)
     common = {"org": project.org, "large_print": large_print, "example": view.alias_example(chapters)}
@@ -108,9 +115,9 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
                     header="目录", bookmarks=[Bookmark(1, "目录", "contents")])
 
     order = [*front, contents(placeholder), *chapter_parts, *directories, index(placeholder), supervision]
-    first = _render(project, [*order, notes, back], workers)
+    first = _render(project, cache, [*order, notes, back], workers)
     rendered = dict(zip([p.key for p in order] + ["notes", "back"], first, strict=True))
-    _keep_short_items_whole(project, chapters, chapter_parts, rendered, page_format, workers)
+    _keep_short_items_whole(project, cache, chapters, chapter_parts, rendered, page_format, workers)
 
     if rendered["notes"].pages != 1:
         raise RenderError("备注页排成了多页：请检查 templates/booklet/notes.html")
@@ -122,7 +129,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
     anchors, starts = place_anchors(parts)
     page_number = lambda anchor: str(anchors[anchor].page + 1)  # noqa: E731
     folios, folio_pages = _folios(layout, parts, starts)
-    final = _render(project, [contents(page_number), index(page_number),
+    final = _render(project, cache, [contents(page_number), index(page_number),
                               _folio_part(common, folios)], workers)
     for key, again in zip(("contents", "index"), final[:2], strict=True):
         if again.pages != rendered[key].pages:
@@ -144,7 +151,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1) -> 
     return [Output(READING_COPY, reading, pages), Output(PRINT_COPY, saddle_stitch(reading), pages // 4)]
 
 
-def _keep_short_items_whole(project: Project, chapters: list[view.Chapter], parts: list[Part],
+def _keep_short_items_whole(project: Project, cache: Path | None, chapters: list[view.Chapter], parts: list[Part],
                             rendered: dict[str, Rendered], page: PageFormat, workers: int) -> None:
     """An item that fits on a page must never be split across two.
 
@@ -160,13 +167,13 @@ def _keep_short_items_whole(project: Project, chapters: list[view.Chapter], part
                  and result.anchors[s.anchor].page != result.anchors[f"end-{s.service.id}"].page]
         if split:
             again.append(replace(part, context={**part.context, "short": short}))
-    for part, result in zip(again, _render(project, again, workers), strict=True):
+    for part, result in zip(again, _render(project, cache, again, workers), strict=True):
         rendered[part.key] = result
 
 
-def _render(project: Project, parts: list[Part], workers: int) -> list[Rendered]:
+def _render(project: Project, cache: Path | None, parts: list[Part], workers: int) -> list[Rendered]:
     jobs = [Job(render_template(p.template, **p.context), f"一本通（{p.header or p.key}）") for p in parts]
-    return render_many(jobs, project.data_dir, workers)
+    return render_many(jobs, project.data_dir, workers, cache, salt=tool())
 
 
 def _folios(layout: list[Part], parts: list[Rendered], starts: list[int]) -> tuple[list[dict], list[int]]:

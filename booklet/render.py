@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import hashlib
+import json
 import logging
 import multiprocessing
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -117,9 +120,52 @@ class Job:
     what: str
 
 
-def render_many(jobs: list[Job], data_dir: Path, workers: int) -> list[Rendered]:
-    """Render independent documents, over `workers` processes when there is more than one."""
-    return in_processes(render_pdf, [(job.html, data_dir, job.what) for job in jobs], workers)
+def render_many(jobs: list[Job], data_dir: Path, workers: int, cache: Path | None = None,
+                salt: str = "") -> list[Rendered]:
+    """Render independent documents, over `workers` processes when there is more than one.
+
+    With a `cache` folder, a document whose HTML (and `salt`: the templates, CSS, fonts and
+    code) was rendered before is taken from there, so a rebuild lays out only what changed.
+    """
+    keys = [hashlib.sha256((salt + job.html).encode()).hexdigest() for job in jobs]
+    results = [_cached(cache, key) if cache else None for key in keys]
+    missing = [index for index, result in enumerate(results) if result is None]
+    fresh = in_processes(render_pdf, [(jobs[i].html, data_dir, jobs[i].what) for i in missing], workers)
+    for index, result in zip(missing, fresh, strict=True):
+        results[index] = result
+        if cache:
+            _store(cache, keys[index], result)
+    if cache:
+        _prune(cache)
+    return results
+
+
+CACHE_DAYS = 14
+
+
+def _cached(cache: Path, key: str) -> Rendered | None:
+    try:
+        pdf = (cache / f"{key}.pdf").read_bytes()
+        meta = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    (cache / f"{key}.pdf").touch()  # used: kept by _prune
+    return Rendered(pdf, meta["pages"], {name: Anchor(*where) for name, where in meta["anchors"].items()})
+
+
+def _store(cache: Path, key: str, result: Rendered) -> None:
+    meta = {"pages": result.pages, "anchors": {n: [a.page, a.x, a.y] for n, a in result.anchors.items()}}
+    write_atomic(cache / f"{key}.pdf", result.pdf)
+    write_atomic(cache / f"{key}.json", json.dumps(meta).encode())
+
+
+def _prune(cache: Path) -> None:
+    """Forget documents not used for CACHE_DAYS: old editions' parts would pile up."""
+    limit = time.time() - CACHE_DAYS * 86400
+    for pdf in cache.glob("*.pdf"):
+        if pdf.stat().st_mtime < limit:
+            pdf.unlink(missing_ok=True)
+            pdf.with_suffix(".json").unlink(missing_ok=True)
 
 
 def in_processes(function: Callable[..., T], calls: list[tuple], workers: int) -> list[T]:

@@ -13,7 +13,7 @@ PRINT = "便民服务一本通-印刷版.pdf"
 
 def _state(out: Path) -> dict[str, tuple[bytes, int]]:
     return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in out.rglob("*.pdf")}
+            for p in out.rglob("*.pdf") if ".cache" not in p.parts}
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -96,3 +96,14 @@ def test_files_of_an_office_that_is_gone_are_removed(built, minimal: Path, workd
     names = sorted(_state(workdir / "output"))
     assert "便民身份证/老龄办.pdf" not in names and "便民身份证/老龄工作办.pdf" in names
     assert "已删除 output/联系卡/老龄办.pdf（这个站所已不在数据中）" in result.stdout
+
+
+def test_a_change_lays_out_only_the_parts_that_show_it(built, minimal: Path, workdir: Path):
+    cache = workdir / "output" / ".cache"
+    before = {p.name for p in cache.glob("*.pdf")}
+    _edit(minimal / "cadres.yaml", "mobile: 139 0000 0002", "mobile: 139 0000 0008")  # 李四, in 老龄办
+    run_cli("build", "--data", "data", "--out", "output")
+    new = {p.name for p in cache.glob("*.pdf")} - before
+    # 李四's chapter, the office and staff directories, and the folio layer (the contents and
+    # index only when page numbers move): never the whole booklet again.
+    assert 0 < len(new) <= 6
