@@ -103,7 +103,8 @@ def bench(scale: int, runs: int) -> dict:
         shutil.rmtree(plates_out, ignore_errors=True)
         results["plates of one office"].append(_run(["plates", "--data", str(data), "--out", str(plates_out),
                                                       "--station", "s0"]))
-    sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in sorted(out.rglob("*.pdf"))}
+    sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in sorted(out.rglob("*.pdf"))
+             if ".cache" not in p.parts}
     return {
         "scale": scale,
         "runs": runs,
