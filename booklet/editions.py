@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from booklet.load import Project
-from booklet.model import Cadre, Service, label
+from booklet.model import Cadre, Service, Station, label
 from booklet.render import write_atomic
 
 FOLDER = "editions"
@@ -182,9 +182,7 @@ def _offices(project: Project, before: dict[str, Any], now: dict[str, Any], chan
             changes.offices.append(f"新增站所：{station.name}")
         elif was != new[station.id]:
             fields = [name for name in new[station.id] if was.get(name) != new[station.id][name]]
-            changes.offices.append(f"变更：{station.name}：" + "、".join(
-                {"name": "名称", "room": "办公地点", "hours": "办公时间", "phone": "电话", "remit": "职责"}.get(f, f)
-                for f in fields))
+            changes.offices.append(f"变更：{station.name}：" + "、".join(label(Station, f) for f in fields))
             if was["phone"] != new[station.id]["phone"]:
                 changes.notice.append(_line(station.name, "办公电话", was["phone"] or "（无）",
                                             new[station.id]["phone"] or "（无）"))
