@@ -137,10 +137,13 @@ def _staff(project: Project, before: dict[str, Any], now: dict[str, Any], change
             diffs.append("照片更换")
         if diffs:
             changes.staff.append(f"变更：{cadre.name}：" + "；".join(diffs))
-        station_changed = before["stations"].get(cadre.station) != now["stations"].get(cadre.station)
-        if supervision_changed or station_changed or any(was[f] != new[cadre.id][f] for f in _PLATE_FIELDS):
+        office_was, office_now = before["stations"].get(cadre.station, {}), now["stations"][cadre.station]
+        # A plate shows the office's name; a card's back also its room and hours.
+        plate_office = office_was.get("name") != office_now["name"]
+        card_office = plate_office or any(office_was.get(f) != office_now[f] for f in ("room", "hours"))
+        if supervision_changed or plate_office or any(was[f] != new[cadre.id][f] for f in _PLATE_FIELDS):
             changes.plates.append(cadre)
-        if supervision_changed or station_changed or any(was[f] != new[cadre.id][f] for f in _CARD_FIELDS):
+        if supervision_changed or card_office or any(was[f] != new[cadre.id][f] for f in _CARD_FIELDS):
             changes.cards.append(cadre)
         for name in ("mobile", "office_phone"):
             if was[name] != new[cadre.id][name]:

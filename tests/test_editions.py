@@ -89,3 +89,10 @@ def test_releasing_again_needs_a_new_edition_number(released: Path):
     _edit(released / "org.yaml", "  number: 1\n  date: 2026-11-01", "  number: 2\n  date: 2027-03-01")
     assert run_cli("release", "--data", "data").code == 0
     assert run_cli("changes", "--data", "data").stdout.splitlines()[0] == "与第 2 版（2027-03-01）相比："
+
+
+def test_a_new_room_needs_new_cards_but_not_new_plates(released: Path):
+    _edit(released / "stations.yaml", "    room: 二楼 201 室", "    room: 二楼 203 室")
+    lines = run_cli("changes", "--data", "data").stdout.splitlines()
+    assert "  变更：老龄办：办公地点" in lines
+    assert "  便民身份证：不需要" in lines and "  联系卡：李四（共 1 人）" in lines
