@@ -140,7 +140,8 @@ def _staff(project: Project, before: dict[str, Any], now: dict[str, Any], change
         office_was, office_now = before["stations"].get(cadre.station, {}), now["stations"][cadre.station]
         # A plate shows the office's name; a card's back also its room and hours.
         plate_office = office_was.get("name") != office_now["name"]
-        card_office = plate_office or any(office_was.get(f) != office_now[f] for f in ("room", "hours"))
+        hall_hours = office_now["hours"] is None and before["org"]["hall_hours"] != now["org"]["hall_hours"]
+        card_office = plate_office or hall_hours or any(office_was.get(f) != office_now[f] for f in ("room", "hours"))
         if supervision_changed or plate_office or any(was[f] != new[cadre.id][f] for f in _PLATE_FIELDS):
             changes.plates.append(cadre)
         if supervision_changed or card_office or any(was[f] != new[cadre.id][f] for f in _CARD_FIELDS):

@@ -96,3 +96,10 @@ def test_a_new_room_needs_new_cards_but_not_new_plates(released: Path):
     lines = run_cli("changes", "--data", "data").stdout.splitlines()
     assert "  变更：老龄办：办公地点" in lines
     assert "  便民身份证：不需要" in lines and "  联系卡：李四（共 1 人）" in lines
+
+
+def test_new_hall_hours_need_new_cards_where_an_office_keeps_the_halls_hours(released: Path):
+    _edit(released / "org.yaml", "hall_hours: 周一至周五 8:30-12:00，14:00-17:30", "hall_hours: 周一至周五 9:00-17:00")
+    lines = run_cli("changes", "--data", "data").stdout.splitlines()
+    # 民政办 keeps the hall's hours; 老龄办 has its own.
+    assert "  联系卡：张三（共 1 人）" in lines and "  便民身份证：不需要" in lines
