@@ -10,6 +10,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from booklet.render import Anchor, Rendered
+from booklet.subsets import share_fonts
 
 # Links between parts are written `booklet:#anchor` in the templates (WeasyPrint would
 # refuse an anchor that is not in the same document) and become GoTo actions here.
@@ -96,6 +97,7 @@ def assemble(parts: list[Rendered], folio: Rendered | None, folio_pages: list[in
     _link_parts(out, anchors)
     _outline(out, bookmarks, anchors)
     _metadata(out, meta)
+    share_fonts(out)
     pdf = to_bytes(out)
     for source in sources:
         source.close()

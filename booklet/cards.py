@@ -20,6 +20,7 @@ import pikepdf
 
 from booklet import pinyin, qr
 from booklet.assemble import overlay, to_bytes
+from booklet.subsets import share_fonts
 from booklet.load import Project
 from booklet.model import Cadre
 from booklet.render import Output, Rendered, RenderError, render_pdf
@@ -144,6 +145,7 @@ def _impose(faces: bytes, marks: bytes, slots: list[int]) -> bytes:
                     rect = pikepdf.Rectangle(x0, y0, x0 + size[0], y0 + size[1])
                     overlay(sheet, source.pages[front + side], f"Card{slot + 1}", rect)
                 overlay(sheet, marks_pdf.pages[0], "Marks")
+        share_fonts(out)
         return to_bytes(out, metadata_from=source)
 
 

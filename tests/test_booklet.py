@@ -250,3 +250,31 @@ def test_the_contact_box_is_never_split(texts):
     # across pages leaves that caption at the top of the next page, cut off from its code.
     split = [number for number, text in enumerate(texts, 1) if "手机相机扫码拨号" in _lines(text)[:2]]
     assert split == []
+
+
+def test_each_font_is_embedded_once_with_every_glyph_the_pages_use(reading):
+    """The parts' subsets are replaced by one per font: the size of the file depends on it."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    from booklet.subsets import _widths_cids
+
+    programs: dict[tuple[int, int], set[int]] = {}
+    with pikepdf.open(reading) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType0":
+                stream = obj.FontDescriptor.FontFile3
+                programs.setdefault(stream.objgen, set()).update(_widths_cids(obj.W))
+        families = []
+        for objgen, cids in programs.items():
+            font = TTFont(io.BytesIO(pdf.get_object(objgen).read_bytes()))
+            families.append((font["name"].getDebugName(16) or font["name"].getDebugName(1),
+                             font["OS/2"].usWeightClass))
+            charstrings = font["CFF "].cff.topDictIndex[0].CharStrings
+            order = font.getGlyphOrder()
+            drawn = [cid for cid in cids if charstrings[order[cid]].bytecode not in (None, [])]
+            empty = [cid for cid in cids if cid not in drawn]
+            assert len(empty) <= 2, f"glyphs without outlines: {empty[:10]}"  # spaces have none
+    assert len(families) == len(set(families)), families
