@@ -76,22 +76,36 @@ def place_anchors(parts: list[Rendered]) -> tuple[dict[str, Anchor], list[int]]:
     return anchors, starts
 
 
-def assemble(parts: list[Rendered], folio: Rendered | None, folio_pages: list[int],
+@dataclass(frozen=True)
+class Folio:
+    """What the folio layer prints on one page: a running header (an index into the stamps'
+    header pages, or None) and the page number."""
+
+    page: int
+    header: int | None
+    number: int
+
+
+def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio], headers: int,
              bookmarks: list[Bookmark], meta: Metadata) -> bytes:
-    """One PDF of `parts` in order; page k of `folio` is laid over page `folio_pages[k]`."""
+    """One PDF of `parts` in order, each page with its folio stamped on.
+
+    `stamps` holds `headers` pages with one running header each, then ten pages with one
+    digit each, centred where a page number goes (anchors `digit-N` and `digit-N-end`).
+    """
     out = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in parts]
     for source in sources:
         out.pages.extend(source.pages)
     anchors, _ = place_anchors(parts)
 
-    if folio is not None:
-        with pikepdf.open(io.BytesIO(folio.pdf)) as layer:
-            if len(layer.pages) != len(folio_pages):
-                raise ValueError(f"folio has {len(layer.pages)} pages for {len(folio_pages)}")
-            for page_index, folio_page in zip(folio_pages, layer.pages, strict=True):
-                # The pages of a part share one resource dictionary: a name per page.
-                overlay(out.pages[page_index], folio_page, f"Folio{page_index + 1}")
+    if stamps is not None:
+        with pikepdf.open(io.BytesIO(stamps.pdf)) as layer:
+            if len(layer.pages) != headers + 10:
+                raise ValueError(f"folio stamps have {len(layer.pages)} pages for {headers} headers")
+            forms = [out.copy_foreign(page.as_form_xobject()) for page in layer.pages]
+            for folio in folios:
+                _stamp_folio(out.pages[folio.page], folio, forms, headers, stamps.anchors)
 
     _name_destinations(out, anchors)
     _link_parts(out, anchors)
@@ -102,6 +116,32 @@ def assemble(parts: list[Rendered], folio: Rendered | None, folio_pages: list[in
     for source in sources:
         source.close()
     return pdf
+
+
+def _stamp_folio(page: pikepdf.Page, folio: Folio, forms: list[pikepdf.Object], headers: int,
+                 anchors: dict[str, Anchor]) -> None:
+    """The header as it is, and the number's digits side by side, centred as one line.
+
+    Each digit stamp holds that digit alone, so the page's text reads as the number.
+    """
+    placed: list[tuple[pikepdf.Object, str, float]] = []
+    if folio.header is not None:
+        placed.append((forms[folio.header], f"Header{folio.header}", 0.0))
+    digits = str(folio.number)
+    widths = [anchors[f"digit-{d}-end"].x - anchors[f"digit-{d}"].x for d in digits]
+    # Every digit stamp is centred on the page: its digit starts half its width left of centre.
+    x = -sum(widths) / 2
+    for digit, width in zip(digits, widths, strict=True):
+        placed.append((forms[headers + int(digit)], f"Digit{digit}", x + width / 2))
+        x += width
+    box = page.trimbox
+    stamps = []
+    for form, name, dx in placed:
+        page.add_resource(form, Name.XObject, Name("/" + name), replace_existing=True)
+        stamps.append(f"q 1 0 0 1 {float(box[0]) + dx:.3f} {float(box[1]):.3f} cm /{name} Do Q\n".encode())
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n" + b"".join(stamps), prepend=False)
+    page.contents_coalesce()
 
 
 def _name_destinations(out: pikepdf.Pdf, anchors: dict[str, Anchor]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from booklet import view
-from booklet.assemble import Bookmark, Metadata, assemble, place_anchors
+from booklet.assemble import Bookmark, Folio, Metadata, assemble, place_anchors
 from booklet.impose import saddle_stitch
 from booklet.load import Project
 from booklet.manifest import tool
@@ -128,9 +128,10 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1,
 
     anchors, starts = place_anchors(parts)
     page_number = lambda anchor: str(anchors[anchor].page + 1)  # noqa: E731
-    folios, folio_pages = _folios(layout, parts, starts)
+    headers = list(dict.fromkeys(p.header for p in layout if p.header))
+    folios = _folios(layout, parts, starts, headers)
     final = _render(project, cache, [contents(page_number), index(page_number),
-                              _folio_part(common, folios)], workers)
+                                     _folio_part(common, headers)], workers)
     for key, again in zip(("contents", "index"), final[:2], strict=True):
         if again.pages != rendered[key].pages:
             raise RenderError(f"{key} 的页数随页码变化（{rendered[key].pages} → {again.pages}）")
@@ -144,7 +145,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1,
         date=project.org.edition.date,
     )
     bookmarks = [mark for part in layout for mark in part.bookmarks]
-    reading = assemble(parts, final[2], folio_pages, bookmarks, meta)
+    reading = assemble(parts, final[2], folios, len(headers), bookmarks, meta)
     pages = sum(p.pages for p in parts)
     if large_print:
         return [Output(LARGE_PRINT, reading, pages)]
@@ -176,20 +177,20 @@ def _render(project: Project, cache: Path | None, parts: list[Part], workers: in
     return render_many(jobs, project.data_dir, workers, cache, salt=tool())
 
 
-def _folios(layout: list[Part], parts: list[Rendered], starts: list[int]) -> tuple[list[dict], list[int]]:
-    """The header and number of every page that has a folio, and those pages' indices.
+def _folios(layout: list[Part], parts: list[Rendered], starts: list[int], headers: list[str]) -> list[Folio]:
+    """The header and number of every page that has a folio.
 
     A part's first page shows its title large, so it carries the page number only.
     """
-    folios, pages = [], []
+    folios = []
     for part, rendered, start in zip(layout, parts, starts, strict=True):
         if part.header is None:
             continue
         for offset in range(rendered.pages):
-            folios.append({"header": part.header if offset else "", "number": start + offset + 1})
-            pages.append(start + offset)
-    return folios, pages
+            header = headers.index(part.header) if offset else None
+            folios.append(Folio(start + offset, header, start + offset + 1))
+    return folios
 
 
-def _folio_part(common: dict[str, Any], folios: list[dict]) -> Part:
-    return Part("folio", "booklet/folio.html", {**common, "folios": folios}, header=None)
+def _folio_part(common: dict[str, Any], headers: list[str]) -> Part:
+    return Part("folio", "booklet/folio.html", {**common, "headers": headers}, header=None)
