@@ -103,9 +103,17 @@ def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio]
         with pikepdf.open(io.BytesIO(stamps.pdf)) as layer:
             if len(layer.pages) != headers + 10:
                 raise ValueError(f"folio stamps have {len(layer.pages)} pages for {headers} headers")
-            forms = [out.copy_foreign(page.as_form_xobject()) for page in layer.pages]
+            for page in layer.pages:
+                page.contents_coalesce()
+            contents = [page.obj.Contents.read_bytes() for page in layer.pages]
+            # WeasyPrint gives all pages of a document one resource dictionary.
+            if len({page.obj.Resources.objgen for page in layer.pages}) != 1:
+                raise ValueError("folio stamps do not share their resources")
+            resources = out.copy_foreign(layer.pages[0].obj.Resources)
+            box = Array([float(v) for v in layer.pages[0].mediabox])
             for folio in folios:
-                _stamp_folio(out.pages[folio.page], folio, forms, headers, stamps.anchors)
+                _stamp_folio(out, out.pages[folio.page], folio, contents, resources, box, headers,
+                             stamps.anchors)
 
     _name_destinations(out, anchors)
     _link_parts(out, anchors)
@@ -118,29 +126,36 @@ def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio]
     return pdf
 
 
-def _stamp_folio(page: pikepdf.Page, folio: Folio, forms: list[pikepdf.Object], headers: int,
+def _stamp_folio(out: pikepdf.Pdf, page: pikepdf.Page, folio: Folio, contents: list[bytes],
+                 resources: pikepdf.Dictionary, box: pikepdf.Array, headers: int,
                  anchors: dict[str, Anchor]) -> None:
     """The header as it is, and the number's digits side by side, centred as one line.
 
-    Each digit stamp holds that digit alone, so the page's text reads as the number.
+    The stamps' own drawing is copied into one form of the page's own: each digit stamp holds
+    that digit alone, so the page's text reads as the number. (As a form per stamp, PDFium ran
+    the number into the header or into the page's last line when extracting text.)
     """
-    placed: list[tuple[pikepdf.Object, str, float]] = []
+    drawing = []
     if folio.header is not None:
-        placed.append((forms[folio.header], f"Header{folio.header}", 0.0))
+        drawing.append(b"q\n" + contents[folio.header] + b"\nQ\n")
     digits = str(folio.number)
     widths = [anchors[f"digit-{d}-end"].x - anchors[f"digit-{d}"].x for d in digits]
     # Every digit stamp is centred on the page: its digit starts half its width left of centre.
     x = -sum(widths) / 2
     for digit, width in zip(digits, widths, strict=True):
-        placed.append((forms[headers + int(digit)], f"Digit{digit}", x + width / 2))
+        shift = f"q 1 0 0 1 {x + width / 2:.3f} 0 cm\n".encode()
+        drawing.append(shift + contents[headers + int(digit)] + b"\nQ\n")
         x += width
-    box = page.trimbox
-    stamps = []
-    for form, name, dx in placed:
-        page.add_resource(form, Name.XObject, Name("/" + name), replace_existing=True)
-        stamps.append(f"q 1 0 0 1 {float(box[0]) + dx:.3f} {float(box[1]):.3f} cm /{name} Do Q\n".encode())
+    stamps = pikepdf.Stream(out, b"".join(drawing))
+    stamps.Type, stamps.Subtype = Name.XObject, Name.Form
+    stamps.BBox, stamps.Resources = box, resources
+    # The pages of a part share one resource dictionary: a name per page.
+    name = Name(f"/Folio{folio.page + 1}")
+    page.add_resource(stamps, Name.XObject, name)
+    trim = page.trimbox
     page.contents_add(b"q\n", prepend=True)
-    page.contents_add(b"Q\n" + b"".join(stamps), prepend=False)
+    page.contents_add(f"Q\nq 1 0 0 1 {float(trim[0]):.3f} {float(trim[1]):.3f} cm {name} Do Q\n".encode(),
+                      prepend=False)
     page.contents_coalesce()
 
 

@@ -51,8 +51,8 @@ def require(fonts_dir: Path) -> None:
 def install(fonts_dir: Path, sources: tuple[Path, ...] = SYSTEM_FONT_DIRS) -> list[Path]:
     """Extract the Simplified Chinese faces from Debian's collections into `fonts_dir`.
 
-    A standalone file is what `@font-face` needs: a `url()` to the .ttc would take face 0,
-    the Japanese one, and WeasyPrint would copy the whole collection for every document.
+    fontconfig, pointed at fonts/ alone, then offers exactly these faces: the collections
+    would also offer the Japanese and Korean faces under other names.
     """
     from fontTools.ttLib import TTCollection
 

@@ -14,11 +14,44 @@ MM_PER_POINT = 25.4 / 72
 
 
 def page_texts(pdf: Path) -> list[str]:
+    """Each page's text, a line per line of print as a reader sees it.
+
+    Lines come from where the characters are, not from PDFium's guesses between text
+    objects: it runs a page number into the running header above it, or splits a label from
+    its value on the same line, depending on what else is on the page.
+    """
     document = pdfium.PdfDocument(pdf)
     try:
-        return [page.get_textpage().get_text_bounded() for page in document]
+        return [_lines_of(page.get_textpage()) for page in document]
     finally:
         document.close()
+
+
+def _lines_of(textpage) -> str:
+    lines: list[str] = []
+    line, band, right, space = "", None, 0.0, False
+    for index in range(textpage.count_chars()):
+        char = textpage.get_text_range(index, 1)
+        if raw.FPDFText_IsGenerated(textpage.raw, index):
+            space = space or char == " "
+            continue
+        left, bottom, right_edge, top = textpage.get_charbox(index)
+        if char.isspace() or top - bottom < 0.5:  # a space has no height: it joins its line
+            space = True
+            continue
+        # Same line: level with it, and not back to the left (the next line of a column).
+        level = band and min(top, band[1]) - max(bottom, band[0]) >= 0.5 * min(top - bottom, band[1] - band[0])
+        if level and left >= right - 0.3 * (top - bottom):  # glyph boxes of bold type overlap a little
+            line += (" " if space else "") + char
+            band = (min(bottom, band[0]), max(top, band[1]))
+        else:
+            if line:
+                lines.append(line)
+            line, band = char, (bottom, top)
+        right, space = right_edge, False
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def page_sizes_mm(pdf: Path) -> list[tuple[float, float]]:

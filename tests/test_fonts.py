@@ -1,17 +1,45 @@
 """The fonts: the files the templates load are the files the set-up installs and checks."""
 from __future__ import annotations
 
-import re
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
 
 from booklet import fonts
-from booklet.paths import FONTS, TEMPLATES
+from booklet.paths import FONTS
+
+MINIMAL = Path(__file__).parent / "minimal"
 
 
-def test_the_css_loads_exactly_the_installed_font_files():
-    css = (TEMPLATES / "fonts.css").read_text(encoding="utf-8")
-    loaded = set(re.findall(r"url\(\.\./fonts/([^)]+)\)", css))
-    assert loaded == {f.filename for f in fonts.FONT_FILES}
+def test_documents_embed_exactly_the_installed_font_files(tmp_path):
+    """Regular and bold, sans and serif, each drawn from its file in fonts/."""
+    from booklet.render import render_pdf
+    from booklet.subsets import _which
+
+    html = """<!DOCTYPE html><html lang="zh-CN"><head><link rel="stylesheet" href="fonts.css"></head>
+    <body><p>便民</p><p><b>便民</b></p><p style="font-family: 'Noto Serif CJK SC'">服务<b>服务</b></p></body></html>"""
+    pdf = pikepdf.open(io.BytesIO(render_pdf(html, tmp_path, what="字体").pdf))
+    programs = {o.FontDescriptor.FontFile3.objgen for o in pdf.objects
+                if isinstance(o, pikepdf.Dictionary) and o.get("/Subtype") == "/CIDFontType0"}
+    used = {_which(pdf.get_object(objgen).read_bytes()) for objgen in programs}
+    assert used == set(fonts.FONT_FILES)
     assert not fonts.missing(FONTS)
+
+
+def test_rendering_leaves_nothing_in_the_temporary_folder(tmp_path):
+    """WeasyPrint copies the files an @font-face names into a folder of its own, per process,
+    which a worker process never removes: 80 MB a build."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "booklet", "build", "--data", str(MINIMAL), "--out", str(tmp_path / "out")],
+        env={**os.environ, "TMPDIR": str(temporary), "BOOKLET_WORKERS": "2"}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert list(temporary.iterdir()) == []
 
 
 def test_coverage_has_rare_name_characters_and_lacks_what_the_font_lacks():

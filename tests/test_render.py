@@ -59,7 +59,7 @@ def test_files_under_data_templates_and_fonts_are_allowed(tmp_path):
     result = _render(tmp_path, f'<img src="{image.as_uri()}" style="width:5mm">'
                                f'<img src="data:image/png;base64,{base64.b64encode(image.read_bytes()).decode()}">')
     assert result.pages == 1
-    assert (TEMPLATES / "fonts.css").is_file() and FONTS.is_dir()
+    assert FONTS.is_dir()
 
 
 def test_a_missing_image_fails_the_render_instead_of_leaving_a_blank(tmp_path):
@@ -127,5 +127,5 @@ def test_data_is_printed_as_text_never_as_markup(minimal: Path, workdir: Path):
     result = run_cli("build", "--data", "data", "--out", "output")
 
     assert result.code == 0, result.stderr
-    text = "".join(page_texts(workdir / "output" / "便民服务一本通.pdf"))
+    text = "".join(page_texts(workdir / "output" / "便民服务一本通.pdf")).replace("\n", "")  # as wrapped
     assert "年龄 <80 岁 & <b>不加粗</b> <img src=file:///etc/hostname>" in text
