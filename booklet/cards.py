@@ -20,10 +20,10 @@ import pikepdf
 
 from booklet import pinyin, qr
 from booklet.assemble import overlay, to_bytes
-from booklet.subsets import share_fonts
 from booklet.load import Project
 from booklet.model import Cadre
 from booklet.render import Output, Rendered, RenderError, render_pdf
+from booklet.subsets import share_fonts
 from booklet.templating import render_template
 from booklet.view import by_office, safe_filename
 
