@@ -10,7 +10,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from booklet.render import Anchor, Rendered
-from booklet.subsets import share_fonts
+from booklet.subsets import share_fonts, trim_fonts
 
 # Links between parts are written `booklet:#anchor` in the templates (WeasyPrint would
 # refuse an anchor that is not in the same document) and become GoTo actions here.
@@ -213,7 +213,8 @@ def collect_pages(pages: list[tuple[bytes, int]]) -> bytes:
 
     The metadata is the first source's. WeasyPrint gives all pages of a document one shared
     resource dictionary: what a page does not use is dropped, or every file taken from a
-    document would carry every photo in it.
+    document would carry every photo in it; and the fonts are cut down to the glyphs these
+    pages draw. So the file is the same whichever other pages the sources hold.
     """
     sources: dict[int, pikepdf.Pdf] = {}
     with pikepdf.new() as out:
@@ -222,6 +223,7 @@ def collect_pages(pages: list[tuple[bytes, int]]) -> bytes:
                 sources[id(pdf)] = pikepdf.open(io.BytesIO(pdf))
             out.pages.append(sources[id(pdf)].pages[index])
         out.remove_unreferenced_resources()
+        trim_fonts(out)
         pdf = to_bytes(out, metadata_from=next(iter(sources.values())))
     for source in sources.values():
         source.close()

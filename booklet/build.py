@@ -4,14 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from booklet import cards, household, plates
+from booklet import cards, household, plates, view
 from booklet.load import Project
 from booklet.manifest import Manifest, digest, tool
 from booklet.model import PaperSize
-from booklet.render import Output, default_workers, in_processes, write_atomic
-from booklet import view
+from booklet.pool import OFFICES, Pool
+from booklet.render import Output, write_atomic
 from booklet.view import by_office
-
 
 CACHE = ".cache"  # laid-out parts of the booklet, reused by the next build
 
@@ -99,36 +98,57 @@ def _photo_bytes(project: Project, photo: str | None) -> bytes:
 
 def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path | None) -> list[Output]:
     outputs: list[Output] = []
-    if any(u.kind == "booklet" for u in stale):
-        outputs += household.render(project, large_print=large_print, workers=default_workers(), cache=cache)
-    calls = [(plate_files if u.kind == "plates" else card_files, project, u.station)
-             for u in stale if u.kind in ("plates", "cards")]
-    for files in in_processes(_office_files, calls, default_workers()):
-        outputs += files
+    with Pool() as pool:
+        batches = [pool.submit(_office_batch, kind, project, stations, priority=OFFICES)
+                   for kind in ("plates", "cards")
+                   for stations in _batches(project, [u.station for u in stale if u.kind == kind])]
+        if any(u.kind == "booklet" for u in stale):
+            outputs += household.render(project, large_print=large_print, pool=pool, cache=cache)
+        for batch in batches:
+            outputs += batch.result()
     return outputs
 
 
-def _office_files(make, project: Project, station: str) -> list[Output]:
-    return make(project, station=station)
+# People in one document of plates or cards: WeasyPrint's start-up and the font subsets are
+# paid once per document, and memory grows with it.
+BATCH = 32
+
+
+def _batches(project: Project, stations: list[str]) -> list[list[str]]:
+    """Offices in batches of about BATCH people; an office is never split."""
+    batches: list[list[str]] = []
+    size = BATCH
+    for station in stations:
+        staff = sum(1 for c in project.cadres if c.station == station)
+        if size + staff > BATCH and size:
+            batches.append([])
+            size = 0
+        batches[-1].append(station)
+        size += staff
+    return batches
+
+
+def _office_batch(kind: str, project: Project, stations: list[str]) -> list[Output]:
+    make = plate_files if kind == "plates" else card_files
+    return make(project, people=[c for c in view.people(project) if c.station in stations])
 
 
 def plate_files(project: Project, *, station: str | None = None, cadre: str | None = None,
-                paper: PaperSize | None = None) -> list[Output]:
+                paper: PaperSize | None = None, people: list | None = None) -> list[Output]:
     """The door plates: one PDF per office, or one for a single person (`cadre`).
 
-    Each file is rendered on its own, so that its bytes depend on its own data only.
+    All of them are laid out in one document; each file keeps only what its pages draw, so
+    its bytes depend on its own data only.
     """
-    chosen = view.people(project, station=station, cadre=cadre)
-    groups = [chosen] if cadre is not None else [group for _, group in by_office(project, chosen)]
-    return [output for group in groups
-            for output in plates.files(project, group, plates.render(project, group, paper),
-                                       per_person=cadre is not None)]
+    chosen = people if people is not None else view.people(project, station=station, cadre=cadre)
+    return plates.files(project, chosen, plates.render(project, chosen, paper), per_person=cadre is not None)
 
 
 def card_files(project: Project, *, station: str | None = None, cadre: str | None = None,
-               payload: cards.QrPayload = "tel", copies: int = cards.PER_SHEET) -> list[Output]:
+               payload: cards.QrPayload = "tel", copies: int = cards.PER_SHEET,
+               people: list | None = None) -> list[Output]:
     """The contact card sheets: one PDF per office, or one for a single person (`cadre`)."""
-    chosen = view.people(project, station=station, cadre=cadre)
+    chosen = people if people is not None else view.people(project, station=station, cadre=cadre)
     return cards.files(project, chosen, payload, copies, per_person=cadre is not None)
 
 

@@ -23,7 +23,7 @@ from booklet.assemble import overlay, to_bytes
 from booklet.load import Project
 from booklet.model import Cadre
 from booklet.render import Output, Rendered, RenderError, render_pdf
-from booklet.subsets import share_fonts
+from booklet.subsets import trim_fonts
 from booklet.templating import render_template
 from booklet.view import by_office, safe_filename
 
@@ -113,26 +113,27 @@ def brief_duties(cadre: Cadre, limit: int = 90) -> list[str]:
 def files(project: Project, people: list[Cadre], payload: QrPayload = "tel", copies: int = PER_SHEET, *,
           per_person: bool = False) -> list[Output]:
     """The card sheets, one PDF per office (or per person): each person `copies` times, front
-    sheet then back sheet. Each file's faces are rendered on their own, so that its bytes
-    depend on its own data only."""
+    sheet then back sheet. All faces are laid out in one document; each file keeps only what
+    its own sheets draw, so its bytes depend on its own data only."""
     marks = render_pdf(render_template("cards/marks.html", org=project.org, sheet=SHEET, marks=cut_marks()),
                        project.data_dir, what="联系卡裁切线")
+    faces = _faces(project, people, payload)
+    front = {c.id: 2 * index for index, c in enumerate(people)}
     groups = ([(safe_filename(f"{c.name}-{c.id}.pdf"), [c]) for c in people] if per_person
               else by_office(project, people))
     result = []
-    for name, group in groups:
-        faces = _faces(project, group, payload)
-        slots = [2 * index for index in range(len(group)) for _ in range(copies)]
-        pdf = _impose(faces.pdf, marks.pdf, slots)
-        result.append(Output(f"{FOLDER}/{name}", pdf, -(-len(slots) // PER_SHEET)))  # sheets of paper
+    with pikepdf.open(io.BytesIO(faces.pdf)) as source, pikepdf.open(io.BytesIO(marks.pdf)) as marks_pdf:
+        for name, group in groups:
+            slots = [front[c.id] for c in group for _ in range(copies)]
+            pdf = _impose(source, marks_pdf, slots)
+            result.append(Output(f"{FOLDER}/{name}", pdf, -(-len(slots) // PER_SHEET)))  # sheets of paper
     return result
 
 
-def _impose(faces: bytes, marks: bytes, slots: list[int]) -> bytes:
-    """Sheets of card faces: `slots` are the front faces' page indices, ten to a sheet; the
-    back (the next page) goes on the following sheet, in the mirrored column."""
-    with pikepdf.open(io.BytesIO(faces)) as source, pikepdf.open(io.BytesIO(marks)) as marks_pdf, \
-            pikepdf.new() as out:
+def _impose(source: pikepdf.Pdf, marks_pdf: pikepdf.Pdf, slots: list[int]) -> bytes:
+    """Sheets of card faces: `slots` are the front faces' page indices in `source`, ten to a
+    sheet; the back (the next page) goes on the following sheet, in the mirrored column."""
+    with pikepdf.new() as out:
         for start in range(0, len(slots), PER_SHEET):
             batch = slots[start:start + PER_SHEET]
             for side in (0, 1):  # fronts, then backs
@@ -145,7 +146,8 @@ def _impose(faces: bytes, marks: bytes, slots: list[int]) -> bytes:
                     rect = pikepdf.Rectangle(x0, y0, x0 + size[0], y0 + size[1])
                     overlay(sheet, source.pages[front + side], f"Card{slot + 1}", rect)
                 overlay(sheet, marks_pdf.pages[0], "Marks")
-        share_fonts(out)
+        out.remove_unreferenced_resources()
+        trim_fonts(out)
         return to_bytes(out, metadata_from=source)
 
 

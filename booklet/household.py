@@ -17,6 +17,7 @@ from booklet.assemble import Bookmark, Folio, Metadata, assemble, place_anchors
 from booklet.impose import saddle_stitch
 from booklet.load import Project
 from booklet.manifest import tool
+from booklet.pool import Pool
 from booklet.render import Job, Output, Rendered, RenderError, render_many
 from booklet.templating import render_template
 
@@ -65,7 +66,7 @@ class Part:
     bookmarks: list[Bookmark] = field(default_factory=list)
 
 
-def render(project: Project, *, large_print: bool = False, workers: int = 1,
+def render(project: Project, *, large_print: bool = False, pool: Pool,
            cache: Path | None = None) -> list[Output]:
     """The reading copy and the print copy; with `large_print`, the large-print copy alone.
 
@@ -115,9 +116,9 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1,
                     header="目录", bookmarks=[Bookmark(1, "目录", "contents")])
 
     order = [*front, contents(placeholder), *chapter_parts, *directories, index(placeholder), supervision]
-    first = _render(project, cache, [*order, notes, back], workers)
+    first = _render(project, cache, [*order, notes, back], pool)
     rendered = dict(zip([p.key for p in order] + ["notes", "back"], first, strict=True))
-    _keep_short_items_whole(project, cache, chapters, chapter_parts, rendered, page_format, workers)
+    _keep_short_items_whole(project, cache, chapters, chapter_parts, rendered, page_format, pool)
 
     if rendered["notes"].pages != 1:
         raise RenderError("备注页排成了多页：请检查 templates/booklet/notes.html")
@@ -131,7 +132,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1,
     headers = list(dict.fromkeys(p.header for p in layout if p.header))
     folios = _folios(layout, parts, starts, headers)
     final = _render(project, cache, [contents(page_number), index(page_number),
-                                     _folio_part(common, headers)], workers)
+                                     _folio_part(common, headers)], pool)
     for key, again in zip(("contents", "index"), final[:2], strict=True):
         if again.pages != rendered[key].pages:
             raise RenderError(f"{key} 的页数随页码变化（{rendered[key].pages} → {again.pages}）")
@@ -153,7 +154,7 @@ def render(project: Project, *, large_print: bool = False, workers: int = 1,
 
 
 def _keep_short_items_whole(project: Project, cache: Path | None, chapters: list[view.Chapter], parts: list[Part],
-                            rendered: dict[str, Rendered], page: PageFormat, workers: int) -> None:
+                            rendered: dict[str, Rendered], page: PageFormat, pool: Pool) -> None:
     """An item that fits on a page must never be split across two.
 
     The chapters were laid out with every item free to break; each item is measured there.
@@ -168,13 +169,13 @@ def _keep_short_items_whole(project: Project, cache: Path | None, chapters: list
                  and result.anchors[s.anchor].page != result.anchors[f"end-{s.service.id}"].page]
         if split:
             again.append(replace(part, context={**part.context, "short": short}))
-    for part, result in zip(again, _render(project, cache, again, workers), strict=True):
+    for part, result in zip(again, _render(project, cache, again, pool), strict=True):
         rendered[part.key] = result
 
 
-def _render(project: Project, cache: Path | None, parts: list[Part], workers: int) -> list[Rendered]:
+def _render(project: Project, cache: Path | None, parts: list[Part], pool: Pool) -> list[Rendered]:
     jobs = [Job(render_template(p.template, **p.context), f"一本通（{p.header or p.key}）") for p in parts]
-    return render_many(jobs, project.data_dir, workers, cache, salt=tool())
+    return render_many(jobs, project.data_dir, pool, cache, salt=tool())
 
 
 def _folios(layout: list[Part], parts: list[Rendered], starts: list[int], headers: list[str]) -> list[Folio]:

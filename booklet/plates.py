@@ -1,8 +1,8 @@
 """Door plates (便民身份证): one page per person, duties shrunk until they fit, split by office.
 
-All selected plates are laid out in one WeasyPrint document (fonts subsetted once); a plate
-whose duties run onto a second page is laid out again with smaller duties, step by step,
-down to a readable minimum. The finished document is then split into one PDF per office.
+All selected plates are laid out in one WeasyPrint document; a plate whose duties run into
+its foot is laid out again with smaller duties, step by step, down to a readable minimum.
+The finished document is then split into one PDF per office (or per person).
 """
 from __future__ import annotations
 
@@ -34,7 +34,16 @@ class PlateLayout:
 
     @property
     def unit(self) -> float:
+        """The plate's scale to an A4 landscape one: the templates are drawn at that size and
+        rendered at this zoom."""
         return min(self.paper.width_mm / 297, self.paper.height_mm / 210)
+
+    def css(self, mm: float) -> str:
+        """A length on the plate, in the units of the A4 design."""
+        return f"{mm / self.unit:.3f}mm"
+
+    def css_pt(self, pt: float) -> str:
+        return f"{pt / self.unit:.3f}pt"
 
     @property
     def photo(self) -> tuple[float, float]:
@@ -52,13 +61,22 @@ class PlateLayout:
 
     @property
     def margins(self) -> tuple[float, float, float]:
-        """Top, sides and bottom; the bottom one holds the status boxes and supervision phone."""
-        return 10 * self.unit, 12 * self.unit, 40 * self.unit
+        """The page's top, side and bottom margins."""
+        return 10 * self.unit, 12 * self.unit, 12 * self.unit
+
+    @property
+    def plate_height_mm(self) -> float:
+        top, _, bottom = self.margins
+        return self.paper.height_mm - top - bottom
+
+    @property
+    def foot_mm(self) -> float:
+        """Kept free at the bottom of the plate for the status boxes and the supervision phone."""
+        return 28 * self.unit
 
     @property
     def body_height_mm(self) -> float:
-        top, _, bottom = self.margins
-        return self.paper.height_mm - top - bottom
+        return self.plate_height_mm - self.foot_mm
 
 
 @dataclass(frozen=True)
@@ -107,14 +125,14 @@ def files(project: Project, people: list[Cadre], pages: dict[str, tuple[bytes, i
 
 
 def _render(project: Project, layout: PlateLayout, people: list[Cadre], sizes: list[float],
-            step: dict[str, int]) -> Rendered:
+            step: dict[str, int], *, measure: bool = False) -> Rendered:
     plates = [
         Plate(c, project.station(c.station), _photo(project, c, layout), sizes[step[c.id]])
         for c in people
     ]
     html = render_template("plates/plates.html", org=project.org, layout=layout, plates=plates,
-                           surname=pinyin.surname)
-    return render_pdf(html, project.data_dir, what="便民身份证")
+                           surname=pinyin.surname, measure=measure)
+    return render_pdf(html, project.data_dir, what="便民身份证", zoom=layout.unit)
 
 
 def _photo(project: Project, cadre: Cadre, layout: PlateLayout) -> str | None:
@@ -126,20 +144,24 @@ def _photo(project: Project, cadre: Cadre, layout: PlateLayout) -> str | None:
 
 
 def _overflowing(result: Rendered, people: list[Cadre]) -> list[Cadre]:
-    starts = [result.anchors[f"plate-{c.id}"].page for c in people] + [result.pages]
-    return [c for c, start, end in zip(people, starts, starts[1:]) if end - start > 1]
+    """The plates whose text runs into the foot, or on past the page."""
+    def over(cadre: Cadre) -> bool:
+        start, end = result.anchors[f"plate-{cadre.id}"], result.anchors[f"plate-end-{cadre.id}"]
+        foot = result.anchors[f"plate-foot-{cadre.id}"]
+        return end.page != start.page or foot.page != start.page or end.y < foot.y
+
+    return [c for c in people if over(c)]
 
 
 def _too_long(project: Project, layout: PlateLayout, cadre: Cadre, size_pt: float) -> str:
     """How much too long the duties are, measured on a plate of their own at the smallest size."""
-    alone = _render(project, layout, [cadre], [size_pt], {cadre.id: 0})
-    usable = layout.body_height_mm
+    alone = _render(project, layout, [cadre], [size_pt], {cadre.id: 0}, measure=True)
 
     def flow(anchor: str) -> float:  # millimetres down the plate's content, across pages
         mark = alone.anchors[anchor]
-        return mark.page * usable + layout.paper.height_mm - layout.margins[0] - mark.y * PT_TO_MM
+        return mark.page * layout.plate_height_mm + layout.paper.height_mm - layout.margins[0] - mark.y * PT_TO_MM
 
-    over = flow(f"plate-end-{cadre.id}") - usable
+    over = flow(f"plate-end-{cadre.id}") - layout.body_height_mm
     duties = flow(f"plate-end-{cadre.id}") - flow(f"duties-{cadre.id}")
     if over >= duties:  # even with no duties at all, the name and phones do not fit
         return (f"{cadre.name}（{cadre.id}）的便民身份证放不下：尺寸 {layout.paper} 太小，"

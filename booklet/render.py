@@ -1,26 +1,23 @@
 """HTML to PDF with WeasyPrint, where anything WeasyPrint complains about fails the build."""
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import tempfile
 import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Callable, TypeVar
 
 from booklet.engine import FatalURLFetchingError, FontConfiguration, weasyprint
 from booklet.fetcher import SandboxFetcher
 from booklet.paths import FONTS, TEMPLATES
+from booklet.pool import Pool
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class RenderError(Exception):
@@ -77,10 +74,11 @@ def _collect_weasyprint_logs():
         logger.propagate = propagate
 
 
-def render_pdf(html: str, data_dir: Path, what: str) -> Rendered:
+def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0) -> Rendered:
     """Render `html` (whose relative links resolve in templates/) to PDF bytes.
 
-    `what` names the document in error messages.
+    `what` names the document in error messages. `zoom` scales everything, the pages too
+    (WeasyPrint's zoom); anchors are where they land on the scaled pages.
     """
     fetcher = SandboxFetcher([data_dir, TEMPLATES, FONTS])
     with _collect_weasyprint_logs() as logs:
@@ -88,7 +86,7 @@ def render_pdf(html: str, data_dir: Path, what: str) -> Rendered:
             document = weasyprint.HTML(
                 string=html, base_url=str(TEMPLATES) + os.sep, url_fetcher=fetcher
             ).render(font_config=_font_config())
-            pdf = document.write_pdf()
+            pdf = document.write_pdf(zoom=zoom)
         except FatalURLFetchingError as exc:
             raise RenderError(f"{what}：{exc}") from None
     if logs.messages:
@@ -98,7 +96,7 @@ def render_pdf(html: str, data_dir: Path, what: str) -> Rendered:
     for index, page in enumerate(document.pages):
         for name, (x, y, *_) in page.anchors.items():
             # An element that spans pages is listed on each of them: it starts on the first.
-            anchors.setdefault(name, Anchor(index, x * PX_TO_PT, (page.height - y) * PX_TO_PT))
+            anchors.setdefault(name, Anchor(index, x * PX_TO_PT * zoom, (page.height - y) * PX_TO_PT * zoom))
     return Rendered(pdf, len(document.pages), anchors)
 
 
@@ -120,9 +118,9 @@ class Job:
     what: str
 
 
-def render_many(jobs: list[Job], data_dir: Path, workers: int, cache: Path | None = None,
+def render_many(jobs: list[Job], data_dir: Path, pool: Pool, cache: Path | None = None,
                 salt: str = "") -> list[Rendered]:
-    """Render independent documents, over `workers` processes when there is more than one.
+    """Render independent documents, over the `pool`'s processes.
 
     With a `cache` folder, a document whose HTML (and `salt`: the templates, CSS, fonts and
     code) was rendered before is taken from there, so a rebuild lays out only what changed.
@@ -130,7 +128,7 @@ def render_many(jobs: list[Job], data_dir: Path, workers: int, cache: Path | Non
     keys = [hashlib.sha256((salt + job.html).encode()).hexdigest() for job in jobs]
     results = [_cached(cache, key) if cache else None for key in keys]
     missing = [index for index, result in enumerate(results) if result is None]
-    fresh = in_processes(render_pdf, [(jobs[i].html, data_dir, jobs[i].what) for i in missing], workers)
+    fresh = pool.map(render_pdf, [(jobs[i].html, data_dir, jobs[i].what) for i in missing])
     for index, result in zip(missing, fresh, strict=True):
         results[index] = result
         if cache:
@@ -166,28 +164,6 @@ def _prune(cache: Path) -> None:
         if pdf.stat().st_mtime < limit:
             pdf.unlink(missing_ok=True)
             pdf.with_suffix(".json").unlink(missing_ok=True)
-
-
-def in_processes(function: Callable[..., T], calls: list[tuple], workers: int) -> list[T]:
-    """`function(*args)` for each of `calls`, in order, over `workers` processes.
-
-    Processes, not threads: WeasyPrint's layout holds the GIL. Fork keeps start-up cheap
-    (WeasyPrint and the fonts are already loaded) and is safe here: nothing has started a
-    thread. Each worker keeps its own font configuration for all the documents it renders.
-    """
-    if workers <= 1 or len(calls) <= 1:
-        return [function(*args) for args in calls]
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(function, *args) for args in calls]
-        return [future.result() for future in futures]
-
-
-def default_workers() -> int:
-    """The cores this process may use (at most 4), or BOOKLET_WORKERS (1: render in-process)."""
-    if os.environ.get("BOOKLET_WORKERS", "").isdigit():
-        return max(1, int(os.environ["BOOKLET_WORKERS"]))
-    return max(1, min(len(os.sched_getaffinity(0)), 4))
 
 
 def write_atomic(path: Path, content: bytes) -> None:

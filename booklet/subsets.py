@@ -1,14 +1,20 @@
-"""One embedded subset per font for a document put together from several rendered ones.
+"""Embedded fonts of documents put together from rendered ones: one subset per font, and
+only the glyphs the pages draw.
 
 Each WeasyPrint document embeds its own subset of every font it uses: a booklet assembled
 from 30 parts would carry 30 copies of the common characters of each CJK font, which is most
 of its size. WeasyPrint subsets with the glyph ids kept (CID = GID), so every part's subset
 of a font can be replaced by a single subset of the file in fonts/ holding the union of their
-glyphs, without touching a page's content.
+glyphs, without touching a page's content (`share_fonts`).
+
+Pages taken out of a larger document (one office's plates from a batch of offices) keep that
+document's fonts whole: widths, Unicode maps and glyphs of every page. `trim_fonts` cuts them
+down to what the pages draw, so that a file depends on its own pages only.
 """
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from pathlib import Path
 
@@ -40,14 +46,129 @@ def share_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
         if source is None:
             continue
         users.setdefault(source, []).append(descriptor)
-        glyphs.setdefault(source, set()).update(_widths_cids(font.get(Name.W, pikepdf.Array())))
+        glyphs.setdefault(source, set()).update(_widths(font.get(Name.W, pikepdf.Array())))
     for source, descriptors in users.items():
-        if len({d.FontFile3.objgen for d in descriptors}) < 2:
-            continue  # already one subset
-        shared = pikepdf.Stream(pdf, subset(fonts_dir / source.filename, frozenset(glyphs[source])))
-        shared.Subtype = Name.OpenType
-        for descriptor in descriptors:
-            descriptor.FontFile3 = shared
+        if len({d.FontFile3.objgen for d in descriptors}) > 1:  # else already one subset
+            _replace_program(pdf, fonts_dir / source.filename, descriptors, glyphs[source])
+
+
+def trim_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
+    """Cut every font of `pdf` down to the glyphs its pages draw: widths, Unicode map and
+    program (one subset per file in `fonts_dir`)."""
+    drawn: dict[tuple[int, int], set[int]] = {}
+    fonts: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    for page in pdf.pages:
+        _scan(page.obj, page.obj.get(Name.Resources, pikepdf.Dictionary()), drawn, fonts, set())
+    users: dict[FontFile, list[pikepdf.Dictionary]] = {}
+    glyphs: dict[FontFile, set[int]] = {}
+    known: dict[tuple[int, int], FontFile | None] = {}
+    for key, font in fonts.items():
+        cids = drawn[key]
+        cid_font = font.DescendantFonts[0]
+        widths = _widths(cid_font.get(Name.W, pikepdf.Array()))
+        cid_font.W = _widths_array({cid: widths[cid] for cid in sorted(cids) if cid in widths})
+        if Name.ToUnicode in font:
+            text = _unicode_map(font.ToUnicode.read_bytes())
+            font.ToUnicode = pikepdf.Stream(pdf, _to_unicode_cmap({c: text[c] for c in sorted(cids) if c in text}))
+        descriptor = cid_font.FontDescriptor
+        stream = descriptor.get(Name.FontFile3)
+        if stream is None or stream.get(Name.Subtype) != Name.OpenType:
+            continue
+        if stream.objgen not in known:
+            known[stream.objgen] = _which(stream.read_bytes())
+        if (source := known[stream.objgen]) is not None:
+            users.setdefault(source, []).append(descriptor)
+            glyphs.setdefault(source, set()).update(cids)
+    for source, descriptors in users.items():
+        _replace_program(pdf, fonts_dir / source.filename, descriptors, glyphs[source])
+
+
+def _replace_program(pdf: pikepdf.Pdf, path: Path, descriptors: list[pikepdf.Dictionary], glyphs: set[int]) -> None:
+    shared = pikepdf.Stream(pdf, subset(path, frozenset(glyphs)))
+    shared.Subtype = Name.OpenType
+    for descriptor in descriptors:
+        descriptor.FontFile3 = shared
+
+
+_SHOW_TEXT = {"Tj", "TJ", "'", '"'}
+
+
+def _scan(holder: pikepdf.Object, resources: pikepdf.Dictionary, drawn: dict, fonts: dict, forms: set) -> None:
+    """Note the glyphs each composite font draws in a page's or a form's content."""
+    font_resources = resources.get(Name.Font, pikepdf.Dictionary())
+    current = None
+    for operands, operator in pikepdf.parse_content_stream(holder):
+        op = str(operator)
+        if op == "Tf":
+            font = font_resources.get(operands[0])
+            current = None
+            if font is not None and font.get(Name.Subtype) == Name.Type0:
+                current = font.objgen
+                fonts[current] = font
+                drawn.setdefault(current, set())
+        elif op in _SHOW_TEXT and current is not None:
+            strings = operands[-1] if op != "TJ" else [o for o in operands[0] if isinstance(o, pikepdf.String)]
+            for string in ([strings] if op != "TJ" else strings):
+                data = bytes(string)
+                drawn[current].update(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data) - 1, 2))
+        elif op == "Do":
+            form = resources.get(Name.XObject, pikepdf.Dictionary()).get(operands[0])
+            if form is not None and form.get(Name.Subtype) == Name.Form and form.objgen not in forms:
+                forms.add(form.objgen)
+                _scan(form, form.get(Name.Resources, resources), drawn, fonts, forms)
+
+
+def _widths(array: pikepdf.Array) -> dict[int, float]:
+    """A /W array as {cid: width}: its items are `c [w1 w2 ...]` or `c_first c_last w`."""
+    widths: dict[int, float] = {}
+    items = list(array)
+    index = 0
+    while index < len(items):
+        first = int(items[index])
+        if isinstance(items[index + 1], pikepdf.Array):
+            widths.update((first + offset, float(w)) for offset, w in enumerate(items[index + 1]))
+            index += 2
+        else:
+            widths.update((cid, float(items[index + 2])) for cid in range(first, int(items[index + 1]) + 1))
+            index += 3
+    return widths
+
+
+def _widths_array(widths: dict[int, float]) -> pikepdf.Array:
+    """{cid: width} as a /W array, runs of consecutive CIDs together."""
+    items: list = []
+    for cid, width in widths.items():
+        value = int(width) if width == int(width) else round(width, 3)
+        if items and isinstance(items[-1], list) and items[-2] + len(items[-1]) == cid:
+            items[-1].append(value)
+        else:
+            items += [cid, [value]]
+    return pikepdf.Array([pikepdf.Array(i) if isinstance(i, list) else i for i in items])
+
+
+_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
+_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
+
+
+def _unicode_map(cmap: bytes) -> dict[int, str]:
+    """The `bfchar` entries of a ToUnicode CMap (all WeasyPrint writes) as {cid: text}."""
+    return {int(code, 16): bytes.fromhex(text.decode()).decode("utf-16-be")
+            for block in _BFCHAR.findall(cmap) for code, text in _PAIR.findall(block)}
+
+
+def _to_unicode_cmap(text: dict[int, str]) -> bytes:
+    lines = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
+             b"/CIDSystemInfo", b"<< /Registry (Adobe)", b"/Ordering (UCS)", b"/Supplement 0", b">> def",
+             b"/CMapName /Adobe-Identity-UCS def", b"/CMapType 2 def",
+             b"1 begincodespacerange", b"<0000> <ffff>", b"endcodespacerange"]
+    items = list(text.items())
+    for start in range(0, len(items), 100):  # at most 100 entries to a block
+        batch = items[start:start + 100]
+        lines.append(f"{len(batch)} beginbfchar".encode())
+        lines += [f"<{cid:04x}> <{chars.encode('utf-16-be').hex()}>".encode() for cid, chars in batch]
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return b"\n".join(lines)
 
 
 def _cid_fonts(pdf: pikepdf.Pdf):
@@ -55,22 +176,6 @@ def _cid_fonts(pdf: pikepdf.Pdf):
         if isinstance(obj, pikepdf.Dictionary) and obj.get(Name.Subtype) == Name.CIDFontType0 \
                 and Name.FontDescriptor in obj:
             yield obj
-
-
-def _widths_cids(widths: pikepdf.Array) -> set[int]:
-    """The CIDs a /W array gives widths for: `c [w1 w2 ...]` or `c_first c_last w`."""
-    cids: set[int] = set()
-    items = list(widths)
-    index = 0
-    while index < len(items):
-        first = int(items[index])
-        if isinstance(items[index + 1], pikepdf.Array):
-            cids.update(range(first, first + len(items[index + 1])))
-            index += 2
-        else:
-            cids.update(range(first, int(items[index + 1]) + 1))
-            index += 3
-    return cids
 
 
 def _which(font_program: bytes) -> FontFile | None:

@@ -259,14 +259,14 @@ def test_each_font_is_embedded_once_with_every_glyph_the_pages_use(reading):
     import pikepdf
     from fontTools.ttLib import TTFont
 
-    from booklet.subsets import _widths_cids
+    from booklet.subsets import _widths
 
     programs: dict[tuple[int, int], set[int]] = {}
     with pikepdf.open(reading) as pdf:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType0":
                 stream = obj.FontDescriptor.FontFile3
-                programs.setdefault(stream.objgen, set()).update(_widths_cids(obj.W))
+                programs.setdefault(stream.objgen, set()).update(_widths(obj.W))
         families = []
         for objgen, cids in programs.items():
             font = TTFont(io.BytesIO(pdf.get_object(objgen).read_bytes()))

@@ -107,3 +107,19 @@ def test_a_change_lays_out_only_the_parts_that_show_it(built, minimal: Path, wor
     # 李四's chapter and the office and staff directories (the contents and index only when
     # page numbers move; the folio stamps only when a header does): never the whole booklet.
     assert 0 < len(new) <= 5
+
+
+@pytest.mark.parametrize("station", ["minzheng", "dangzheng"])
+def test_an_office_file_is_the_same_rendered_alone_or_with_other_offices(demo_output: Path, workdir: Path,
+                                                                          station: str):
+    """The build lays out many offices' plates (and cards) in one document and splits it; each
+    file keeps only what its own pages draw, so it does not depend on its neighbours."""
+    from booklet.checks import check_data
+    from conftest import DEMO
+
+    name = check_data(DEMO).station(station).name
+    for command, folder in (("plates", "便民身份证"), ("cards", "联系卡")):
+        result = run_cli(command, "--data", str(DEMO), "--out", "alone", "--station", station)
+        assert result.code == 0, result.stderr
+        alone = (workdir / "alone" / folder / f"{name}.pdf").read_bytes()
+        assert alone == (demo_output / folder / f"{name}.pdf").read_bytes(), (command, name)

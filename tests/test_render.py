@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from booklet import fonts
-from booklet.paths import FONTS, TEMPLATES
+from booklet.paths import FONTS
 from booklet.render import RenderError, render_pdf, write_atomic
 from conftest import run_cli
 from pdfread import embedded_fonts, page_texts

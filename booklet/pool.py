@@ -1,0 +1,106 @@
+"""Worker processes shared by everything one build renders, the booklet's parts first.
+
+The booklet is laid out in rounds (the parts, then the items kept whole, then the contents
+and index with the real page numbers) and put together in this process between them; the
+plates and cards are independent batches. All of them go to one set of processes, so that a
+core left idle by the booklet's rounds takes a batch of plates. A task waits in order of
+priority: no more tasks are handed to the processes than there are processes, so a booklet
+part submitted late still goes before the plates waiting.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import heapq
+import itertools
+import multiprocessing
+import os
+import threading
+from typing import Any, Callable
+
+BOOKLET, OFFICES = 0, 1  # priorities: lower goes first
+
+
+def default_workers() -> int:
+    """The cores this process may use (at most 4), or BOOKLET_WORKERS (1: render in-process)."""
+    if os.environ.get("BOOKLET_WORKERS", "").isdigit():
+        return max(1, int(os.environ["BOOKLET_WORKERS"]))
+    return max(1, min(len(os.sched_getaffinity(0)), 4))
+
+
+class Pool:
+    """Processes, not threads: WeasyPrint's layout holds the GIL. Fork keeps start-up cheap
+    (WeasyPrint and the fonts are already loaded) and is safe here: the processes start at
+    the first task, before this module starts a thread. Each process keeps its own font
+    configuration for all the documents it renders. With one worker, tasks run here, in turn.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+        self._executor = None
+        if self.workers > 1:
+            self._executor = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+        self._free = self.workers
+        self._waiting: list[tuple[int, int, concurrent.futures.Future, Callable, tuple]] = []
+        self._order = itertools.count()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Wait for the tasks running; forget those not started (after a failure, nobody wants them)."""
+        with self._lock:
+            self._closed = True
+            waiting, self._waiting = self._waiting, []
+        for _, _, future, _, _ in waiting:
+            future.cancel()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, function: Callable, *args: Any, priority: int = BOOKLET) -> concurrent.futures.Future:
+        """`function(*args)` in a worker process, once the tasks of higher priority have started."""
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        if self._executor is None:
+            try:
+                future.set_result(function(*args))
+            except Exception as exc:  # handed to whoever asks for the result, as a process would
+                future.set_exception(exc)
+            return future
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("pool closed")
+            heapq.heappush(self._waiting, (priority, next(self._order), future, function, args))
+        self._dispatch()
+        return future
+
+    def map(self, function: Callable, calls: list[tuple], priority: int = BOOKLET) -> list:
+        """`function(*args)` for each of `calls`, in order."""
+        futures = [self.submit(function, *args, priority=priority) for args in calls]
+        return [future.result() for future in futures]
+
+    def _dispatch(self) -> None:
+        starting = []
+        with self._lock:
+            while self._free and self._waiting and not self._closed:
+                self._free -= 1
+                starting.append(heapq.heappop(self._waiting))
+        for _, _, future, function, args in starting:
+            running = self._executor.submit(function, *args)
+            # Called in the executor's thread, or here if the task is already done.
+            running.add_done_callback(lambda done, future=future: self._finished(done, future))
+
+    def _finished(self, done: concurrent.futures.Future, future: concurrent.futures.Future) -> None:
+        with self._lock:
+            self._free += 1
+        if done.cancelled():
+            future.cancel()
+        elif done.exception() is not None:
+            future.set_exception(done.exception())
+        else:
+            future.set_result(done.result())
+        self._dispatch()
