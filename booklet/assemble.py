@@ -79,19 +79,35 @@ def place_anchors(parts: list[Rendered]) -> tuple[dict[str, Anchor], list[int]]:
 @dataclass(frozen=True)
 class Folio:
     """What the folio layer prints on one page: a running header (an index into the stamps'
-    header pages, or None) and the page number."""
+    header pages, or None) and the page number, centred at the foot."""
 
     page: int
     header: int | None
     number: int
 
 
-def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio], headers: int,
-             bookmarks: list[Bookmark], meta: Metadata) -> bytes:
-    """One PDF of `parts` in order, each page with its folio stamped on.
+@dataclass(frozen=True)
+class Number:
+    """A page number in a number box of the contents or the index: in the set of digits
+    `digits`, its right end at `right` and its top at `top` (PDF points on page `page`)."""
 
-    `stamps` holds `headers` pages with one running header each, then ten pages with one
-    digit each, centred where a page number goes (anchors `digit-N` and `digit-N-end`).
+    page: int
+    digits: str
+    number: int
+    right: float
+    top: float
+
+
+# The stamps' sets of digits, after the headers, in this order: ten pages each.
+DIGIT_SETS = ("folio", "toc-1", "toc-2", "index")
+
+
+def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio], numbers: list[Number],
+             headers: int, bookmarks: list[Bookmark], meta: Metadata) -> bytes:
+    """One PDF of `parts` in order, with the folios and numbers stamped on.
+
+    `stamps` holds `headers` pages with one running header each, then ten pages for each of
+    DIGIT_SETS, one digit to a page (anchors `<set>-digit-N` and `<set>-digit-N-end`).
     """
     out = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in parts]
@@ -101,19 +117,27 @@ def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio]
 
     if stamps is not None:
         with pikepdf.open(io.BytesIO(stamps.pdf)) as layer:
-            if len(layer.pages) != headers + 10:
+            if len(layer.pages) != headers + 10 * len(DIGIT_SETS):
                 raise ValueError(f"folio stamps have {len(layer.pages)} pages for {headers} headers")
             for page in layer.pages:
                 page.contents_coalesce()
-            contents = [page.obj.Contents.read_bytes() for page in layer.pages]
+            drawings = [page.obj.Contents.read_bytes() for page in layer.pages]
             # WeasyPrint gives all pages of a document one resource dictionary.
             if len({page.obj.Resources.objgen for page in layer.pages}) != 1:
                 raise ValueError("folio stamps do not share their resources")
             resources = out.copy_foreign(layer.pages[0].obj.Resources)
             box = Array([float(v) for v in layer.pages[0].mediabox])
+            digits = _Digits(drawings, headers, stamps.anchors)
+            # In reading order: the numbers in the boxes after the entries, the folio last.
+            on_page: dict[int, list[bytes]] = {}
+            for number in numbers:
+                on_page.setdefault(number.page, []).append(digits.right_aligned(number))
             for folio in folios:
-                _stamp_folio(out, out.pages[folio.page], folio, contents, resources, box, headers,
-                             stamps.anchors)
+                if folio.header is not None:
+                    on_page.setdefault(folio.page, []).append(b"q\n" + drawings[folio.header] + b"\nQ\n")
+                on_page.setdefault(folio.page, []).append(digits.centred(folio.number))
+            for index, drawing in on_page.items():
+                _stamp(out, out.pages[index], index, b"".join(drawing), resources, box)
 
     _name_destinations(out, anchors)
     _link_parts(out, anchors)
@@ -126,31 +150,51 @@ def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio]
     return pdf
 
 
-def _stamp_folio(out: pikepdf.Pdf, page: pikepdf.Page, folio: Folio, contents: list[bytes],
-                 resources: pikepdf.Dictionary, box: pikepdf.Array, headers: int,
-                 anchors: dict[str, Anchor]) -> None:
-    """The header as it is, and the number's digits side by side, centred as one line.
+class _Digits:
+    """Numbers drawn from the digit stamps: each stamp's drawing holds its digit alone, so the
+    page's text reads as the number. (As a form per stamp, PDFium ran the number into the
+    header or into the page's last line when extracting text.)"""
 
-    The stamps' own drawing is copied into one form of the page's own: each digit stamp holds
-    that digit alone, so the page's text reads as the number. (As a form per stamp, PDFium ran
-    the number into the header or into the page's last line when extracting text.)
-    """
-    drawing = []
-    if folio.header is not None:
-        drawing.append(b"q\n" + contents[folio.header] + b"\nQ\n")
-    digits = str(folio.number)
-    widths = [anchors[f"digit-{d}-end"].x - anchors[f"digit-{d}"].x for d in digits]
-    # Every digit stamp is centred on the page: its digit starts half its width left of centre.
-    x = -sum(widths) / 2
-    for digit, width in zip(digits, widths, strict=True):
-        shift = f"q 1 0 0 1 {x + width / 2:.3f} 0 cm\n".encode()
-        drawing.append(shift + contents[headers + int(digit)] + b"\nQ\n")
-        x += width
-    stamps = pikepdf.Stream(out, b"".join(drawing))
+    def __init__(self, drawings: list[bytes], headers: int, anchors: dict[str, Anchor]) -> None:
+        self.drawings, self.headers, self.anchors = drawings, headers, anchors
+
+    def _digit(self, digits: str, digit: str) -> tuple[bytes, Anchor, float]:
+        start, end = self.anchors[f"{digits}-digit-{digit}"], self.anchors[f"{digits}-digit-{digit}-end"]
+        drawing = self.drawings[self.headers + 10 * DIGIT_SETS.index(digits) + int(digit)]
+        return drawing, start, end.x - start.x
+
+    def centred(self, number: int) -> bytes:
+        """A page number: every folio digit stamp is centred on the page, so its digit starts
+        half its width left of centre; the number's digits side by side, centred as one."""
+        drawn = [self._digit("folio", d) for d in str(number)]
+        x = -sum(width for _, _, width in drawn) / 2
+        out = []
+        for drawing, _, width in drawn:
+            out.append(f"q 1 0 0 1 {x + width / 2:.3f} 0 cm\n".encode() + drawing + b"\nQ\n")
+            x += width
+        return b"".join(out)
+
+    def right_aligned(self, number: Number) -> bytes:
+        """The digits moved from where their stamps drew them to end at `right`, their tops
+        at `top`: in the same markup and type, the tops of the digit and of the box line up."""
+        out = []
+        right = number.right
+        for digit in reversed(str(number.number)):
+            drawing, start, width = self._digit(number.digits, digit)
+            right -= width
+            shift = f"q 1 0 0 1 {right - start.x:.3f} {number.top - start.y:.3f} cm\n".encode()
+            out.append(shift + drawing + b"\nQ\n")
+        return b"".join(out)
+
+
+def _stamp(out: pikepdf.Pdf, page: pikepdf.Page, index: int, drawing: bytes, resources: pikepdf.Dictionary,
+           box: pikepdf.Array) -> None:
+    """Everything stamped on a page, as one form of the page's own."""
+    stamps = pikepdf.Stream(out, drawing)
     stamps.Type, stamps.Subtype = Name.XObject, Name.Form
     stamps.BBox, stamps.Resources = box, resources
     # The pages of a part share one resource dictionary: a name per page.
-    name = Name(f"/Folio{folio.page + 1}")
+    name = Name(f"/Folio{index + 1}")
     page.add_resource(stamps, Name.XObject, name)
     trim = page.trimbox
     page.contents_add(b"q\n", prepend=True)

@@ -2,18 +2,19 @@
 
 Each part (front matter, one per chapter, the directories, the index) is its own WeasyPrint
 document, so parts render in parallel and no part depends on the page it starts on. Page
-numbers and running headers go on afterwards as a folio layer. The contents and the index
-are rendered last, from the real page numbers: their numbers sit in fixed-width boxes, so a
-first pass with placeholder numbers gives their page count.
+numbers and running headers go on afterwards as a folio layer, stamped from a few pages of
+headers and digits. The contents and the index leave their numbers to it too: each number
+has a fixed-width box there, so they are laid out once, with everything else, and not again
+when page numbers move.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from booklet import view
-from booklet.assemble import Bookmark, Folio, Metadata, assemble, place_anchors
+from booklet.assemble import DIGIT_SETS, Bookmark, Folio, Metadata, Number, assemble, place_anchors
 from booklet.impose import saddle_stitch
 from booklet.load import Project
 from booklet.manifest import tool
@@ -24,9 +25,6 @@ from booklet.templating import render_template
 READING_COPY = "便民服务一本通.pdf"
 PRINT_COPY = "便民服务一本通-印刷版.pdf"
 LARGE_PRINT = "便民服务一本通-大字版.pdf"
-
-_PLACEHOLDER = "888"
-
 
 @dataclass(frozen=True)
 class PageFormat:
@@ -71,7 +69,7 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     """The reading copy and the print copy; with `large_print`, the large-print copy alone.
 
     With a `cache` folder, parts laid out before are reused: a rebuild lays out only the parts
-    whose content changed (and the contents, index and folio when page numbers moved).
+    whose content changed.
     """
     chapters = view.chapters(project)
     offices = view.offices(project)
@@ -102,22 +100,22 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     notes = Part("notes", "booklet/notes.html", {**common, "lines": 18 if large_print else 16}, header="备注")
     back = Part("back", "booklet/back.html", common, header=None)
 
-    def index(page: Callable[[str], str]) -> Part:
-        return Part("index", "booklet/index.html", {**common, "groups": view.index(chapters), "page": page},
-                    header="事项索引", bookmarks=[Bookmark(1, "事项索引", "index")])
-
-    placeholder = lambda anchor: _PLACEHOLDER  # noqa: E731
+    slots = Slots()
+    index = Part("index", "booklet/index.html", {**common, "groups": view.index(chapters), "slot": slots},
+                 header="事项索引", bookmarks=[Bookmark(1, "事项索引", "index")])
     # The contents list what the outline lists, after the contents themselves.
-    listed = [front[1], *chapter_parts, *directories, index(placeholder), supervision]
-    toc = [mark for part in listed for mark in part.bookmarks]
-
-    def contents(page: Callable[[str], str]) -> Part:
-        return Part("contents", "booklet/contents.html", {**common, "entries": toc, "page": page},
+    toc = [mark for part in [front[1], *chapter_parts, *directories, index, supervision] for mark in part.bookmarks]
+    contents = Part("contents", "booklet/contents.html", {**common, "entries": toc, "slot": slots},
                     header="目录", bookmarks=[Bookmark(1, "目录", "contents")])
 
-    order = [*front, contents(placeholder), *chapter_parts, *directories, index(placeholder), supervision]
-    first = _render(project, cache, [*order, notes, back], pool)
-    rendered = dict(zip([p.key for p in order] + ["notes", "back"], first, strict=True))
+    order = [*front, contents, *chapter_parts, *directories, index, supervision]
+    # Every header, the notes' too (whether there are notes pages depends on the page count):
+    # so the stamps are laid out with the parts, not after them.
+    headers = list(dict.fromkeys(p.header for p in [*order, notes] if p.header))
+    stamps = Part("folio", "booklet/folio.html", {**common, "headers": headers, "digit_sets": DIGIT_SETS},
+                  header=None)
+    first = _render(project, cache, [*order, notes, back, stamps], pool)
+    rendered = dict(zip([p.key for p in [*order, notes, back, stamps]], first, strict=True))
     _keep_short_items_whole(project, cache, chapters, chapter_parts, rendered, page_format, pool)
 
     if rendered["notes"].pages != 1:
@@ -128,16 +126,9 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     parts = [rendered[p.key] for p in layout]
 
     anchors, starts = place_anchors(parts)
-    page_number = lambda anchor: str(anchors[anchor].page + 1)  # noqa: E731
-    headers = list(dict.fromkeys(p.header for p in layout if p.header))
     folios = _folios(layout, parts, starts, headers)
-    final = _render(project, cache, [contents(page_number), index(page_number),
-                                     _folio_part(common, headers)], pool)
-    for key, again in zip(("contents", "index"), final[:2], strict=True):
-        if again.pages != rendered[key].pages:
-            raise RenderError(f"{key} 的页数随页码变化（{rendered[key].pages} → {again.pages}）")
-        rendered[key] = again
-    parts = [rendered[p.key] for p in layout]
+    numbers = [Number(anchors[box].page, digits, anchors[target].page + 1, anchors[f"{box}-end"].x, anchors[box].y)
+               for box, (target, digits) in slots.targets.items()]
 
     meta = Metadata(
         title=f"{project.org.name}便民服务一本通" + ("（大字版）" if large_print else ""),
@@ -146,7 +137,7 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
         date=project.org.edition.date,
     )
     bookmarks = [mark for part in layout for mark in part.bookmarks]
-    reading = assemble(parts, final[2], folios, len(headers), bookmarks, meta)
+    reading = assemble(parts, rendered["folio"], folios, numbers, len(headers), bookmarks, meta)
     pages = sum(p.pages for p in parts)
     if large_print:
         return [Output(LARGE_PRINT, reading, pages)]
@@ -193,5 +184,14 @@ def _folios(layout: list[Part], parts: list[Rendered], starts: list[int], header
     return folios
 
 
-def _folio_part(common: dict[str, Any], headers: list[str]) -> Part:
-    return Part("folio", "booklet/folio.html", {**common, "headers": headers}, header=None)
+class Slots:
+    """The number boxes of the contents and the index: `slot(anchor, digits)` in a template
+    names a new box and records whose page number it shows, in which set of digits."""
+
+    def __init__(self) -> None:
+        self.targets: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, anchor: str, digits: str) -> str:
+        box = f"number-{len(self.targets) + 1}"
+        self.targets[box] = (anchor, digits)
+        return box

@@ -28,30 +28,50 @@ def page_texts(pdf: Path) -> list[str]:
 
 
 def _lines_of(textpage) -> str:
-    lines: list[str] = []
-    line, band, right, space = "", None, 0.0, False
+    lines: list[list] = []  # [text, (bottom, top), left, right]
+    line, band, left, right, space = "", None, 0.0, 0.0, False
     for index in range(textpage.count_chars()):
         char = textpage.get_text_range(index, 1)
         if raw.FPDFText_IsGenerated(textpage.raw, index):
             space = space or char == " "
             continue
-        left, bottom, right_edge, top = textpage.get_charbox(index)
+        left_edge, bottom, right_edge, top = textpage.get_charbox(index)
         if char.isspace() or top - bottom < 0.5:  # a space has no height: it joins its line
             space = True
             continue
         # Same line: level with it, and not back to the left (the next line of a column).
-        level = band and min(top, band[1]) - max(bottom, band[0]) >= 0.5 * min(top - bottom, band[1] - band[0])
-        if level and left >= right - 0.3 * (top - bottom):  # glyph boxes of bold type overlap a little
+        if _level(band, (bottom, top)) and left_edge >= right - 0.3 * (top - bottom):  # bold glyphs overlap a little
             line += (" " if space else "") + char
             band = (min(bottom, band[0]), max(top, band[1]))
         else:
             if line:
-                lines.append(line)
-            line, band = char, (bottom, top)
+                lines.append([line, band, left, right])
+            line, band, left = char, (bottom, top), left_edge
         right, space = right_edge, False
     if line:
-        lines.append(line)
-    return "\n".join(lines)
+        lines.append([line, band, left, right])
+    return "\n".join(text for text, *_ in _join_stamped_numbers(lines))
+
+
+def _level(band, other) -> bool:
+    return bool(band) and min(other[1], band[1]) - max(other[0], band[0]) >= 0.5 * min(other[1] - other[0], band[1] - band[0])
+
+
+def _join_stamped_numbers(lines: list[list]) -> list[list]:
+    """The page numbers of the contents and the index are stamped on after the page is drawn,
+    so they come last in its text: each joins the line it ends, the nearest level with it
+    on its left, as a reader sees it."""
+    kept: list[list] = []
+    for line in lines:
+        text, band, left, _ = line
+        ends = [earlier for earlier in kept if text.isdigit() and _level(earlier[1], band) and earlier[3] <= left]
+        if ends:
+            nearest = max(ends, key=lambda earlier: earlier[3])
+            nearest[0] += " " + text
+            nearest[3] = line[3]
+        else:
+            kept.append(line)
+    return kept
 
 
 def page_sizes_mm(pdf: Path) -> list[tuple[float, float]]:
