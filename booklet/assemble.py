@@ -32,13 +32,15 @@ class Metadata:
     date: datetime.date
 
 
-def overlay(page: pikepdf.Page, other: pikepdf.Page, name: str, rect: pikepdf.Rectangle | None = None) -> None:
-    """Draw `other` over `page`, in `rect` (default: the whole page).
+def overlay(page: pikepdf.Page, other: pikepdf.Page | pikepdf.Stream, name: str,
+            rect: pikepdf.Rectangle | None = None) -> None:
+    """Draw `other` (a page, or a form already made of one) over `page`, in `rect` (default:
+    the whole page).
 
     What pikepdf's own `add_overlay` does, but under a name we choose: its names are random,
     and the same data must give the same bytes.
     """
-    formx = other.as_form_xobject()
+    formx = other.as_form_xobject() if isinstance(other, pikepdf.Page) else other
     placed = page.add_resource(formx, Name.XObject, Name("/" + name))
     placement = page.calc_form_xobject_placement(
         formx, placed, rect or pikepdf.Rectangle(page.trimbox), allow_shrink=True, allow_expand=True)

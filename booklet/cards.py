@@ -134,6 +134,14 @@ def _impose(source: pikepdf.Pdf, marks_pdf: pikepdf.Pdf, slots: list[int]) -> by
     """Sheets of card faces: `slots` are the front faces' page indices in `source`, ten to a
     sheet; the back (the next page) goes on the following sheet, in the mirrored column."""
     with pikepdf.new() as out:
+        forms: dict[int, pikepdf.Stream] = {}
+
+        def form(index: int) -> pikepdf.Stream:  # a face is in the file once, however often it is printed
+            if index not in forms:
+                forms[index] = out.copy_foreign(source.pages[index].as_form_xobject())
+            return forms[index]
+
+        marks = out.copy_foreign(marks_pdf.pages[0].as_form_xobject())
         for start in range(0, len(slots), PER_SHEET):
             batch = slots[start:start + PER_SHEET]
             for side in (0, 1):  # fronts, then backs
@@ -144,8 +152,8 @@ def _impose(source: pikepdf.Pdf, marks_pdf: pikepdf.Pdf, slots: list[int]) -> by
                     y0 = (SHEET[1] - place.top - CARD[1]) * MM
                     size = ((CARD[0] + 2 * BLEED) * MM, CARD[1] * MM)
                     rect = pikepdf.Rectangle(x0, y0, x0 + size[0], y0 + size[1])
-                    overlay(sheet, source.pages[front + side], f"Card{slot + 1}", rect)
-                overlay(sheet, marks_pdf.pages[0], "Marks")
+                    overlay(sheet, form(front + side), f"Card{slot + 1}", rect)
+                overlay(sheet, marks, "Marks")
         out.remove_unreferenced_resources()
         trim_fonts(out)
         return to_bytes(out, metadata_from=source)
