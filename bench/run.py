@@ -3,7 +3,7 @@
 For each scale (BENCH_SCALES, default "1 10") the synthetic office of bench/synth.py is built
 BENCH_RUNS times (default 3) in each scenario: a cold full build, a rebuild with nothing
 changed, a rebuild after one person's phone changed, and the plates of one office. Wall time
-and the peak memory of the whole process tree (the build's worker processes included) are
+and the peak memory of the whole process tree (the build's worker processes included, PSS) are
 reported as medians, with the size of each PDF; the table goes to the terminal and JSON to
 output/bench/. With BENCH_PROFILE=1, a profile of one cold build (in one process) is written
 too, with the seconds grouped by stage.
@@ -30,27 +30,28 @@ OUT = ROOT / "output" / "bench"
 PHONES = ("139 8888 0001", "139 8888 0002")
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (from /proc)."""
+def _tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants, in bytes: the sum of their proportional
+    set sizes (PSS, from /proc). Not RSS: a worker forked from the build shares most of its
+    pages with it (WeasyPrint, the fonts, the data), and a sum of RSS would count those once
+    per process."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[int(entry.name)] = int(line.split()[1]) * 1024
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass  # it has just ended
         todo += children.get(current, [])
     return total
 
@@ -65,7 +66,7 @@ def _run(args: list[str]) -> tuple[float, int]:
     def watch() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, _tree_rss(process.pid))
+            peak = max(peak, _tree_memory(process.pid))
             time.sleep(0.05)
 
     watcher = threading.Thread(target=watch)
@@ -109,7 +110,7 @@ def bench(scale: int, runs: int) -> dict:
         "scale": scale,
         "runs": runs,
         "seconds": {name: statistics.median(t for t, _ in values) for name, values in results.items()},
-        "peak_rss_mb": {name: statistics.median(m for _, m in values) / 2**20 for name, values in results.items()},
+        "peak_memory_mb": {name: statistics.median(m for _, m in values) / 2**20 for name, values in results.items()},
         "pdf_mb": {
             "booklet (reading copy)": sizes["便民服务一本通.pdf"] / 2**20,
             "booklet (print copy)": sizes["便民服务一本通-印刷版.pdf"] / 2**20,
@@ -160,7 +161,7 @@ def table(results: list[dict]) -> str:
     lines = ["场景                      规模   中位耗时(秒)   峰值内存(MB)"]
     for result in results:
         for name, seconds in result["seconds"].items():
-            lines.append(f"{name:<26}{result['scale']:>3}x {seconds:12.1f} {result['peak_rss_mb'][name]:14.0f}")
+            lines.append(f"{name:<26}{result['scale']:>3}x {seconds:12.1f} {result['peak_memory_mb'][name]:14.0f}")
     lines.append("")
     lines.append("文件                      规模   大小(MB)")
     for result in results:

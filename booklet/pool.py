@@ -10,6 +10,7 @@ part submitted late still goes before the plates waiting.
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import heapq
 import itertools
 import multiprocessing
@@ -27,6 +28,14 @@ def default_workers() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 4))
 
 
+def _worker() -> None:
+    """A worker process starts with all that its parent had loaded (WeasyPrint, the fonts, the
+    data): frozen, the garbage collector stops walking it over and again while a document is
+    laid out, which took a sixth of the time, and leaves its pages shared with the parent."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
 class Pool:
     """Processes, not threads: WeasyPrint's layout holds the GIL. Fork keeps start-up cheap
     (WeasyPrint and the fonts are already loaded) and is safe here: the processes start at
@@ -39,7 +48,7 @@ class Pool:
         self._executor = None
         if self.workers > 1:
             self._executor = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker)
         self._free = self.workers
         self._waiting: list[tuple[int, int, concurrent.futures.Future, Callable, tuple]] = []
         self._order = itertools.count()
