@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from booklet.engine import FatalURLFetchingError, FontConfiguration, weasyprint
-from booklet.fetcher import SandboxFetcher
 from booklet.paths import FONTS, TEMPLATES
 from booklet.pool import Pool
 
@@ -44,8 +42,10 @@ class Rendered:
 
 
 @cache
-def _font_config() -> FontConfiguration:
+def _font_config():
     # One configuration for the whole process: fonts are loaded once and memory stays flat.
+    from booklet.engine import FontConfiguration
+
     return FontConfiguration()
 
 
@@ -80,6 +80,10 @@ def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0) -> Rende
     `what` names the document in error messages. `zoom` scales everything, the pages too
     (WeasyPrint's zoom); anchors are where they land on the scaled pages.
     """
+    # WeasyPrint takes half a second to import: only when there is something to render.
+    from booklet.engine import FatalURLFetchingError, weasyprint
+    from booklet.fetcher import SandboxFetcher
+
     fetcher = SandboxFetcher([data_dir, TEMPLATES, FONTS])
     with _collect_weasyprint_logs() as logs:
         try:
