@@ -50,10 +50,16 @@ def write(target: Path, scale: int, seed: int = 20261101) -> None:
         if "office_phone" in person:
             person["office_phone"] = offices[n % len(offices)]["phone"]
         people.append(person)
+    copies: dict[str, list[str]] = {}  # a demo office's id: the ids of the offices copied from it
+    for n, office in enumerate(offices):
+        copies.setdefault(stations[n % len(stations)]["id"], []).append(office["id"])
     items = []
     for n in range(ITEMS * scale):
         base = services[n % len(services)]
-        station = f"s{n % len(offices)}"
+        # Handled by a copy of the demo item's own office, as in a real street office: an office's
+        # items are of its own kinds (民政办's in 社会救助 and 老龄服务), not spread over every chapter.
+        own = copies[base["station"]]
+        station = own[(n // len(services)) % len(own)]
         staff = [p["id"] for p in people if p["station"] == station][:2]
         item = {k: v for k, v in base.items() if k != "aliases"}
         item.update(id=f"i{n}", name=f"{base['name']}（{n + 1}）", station=station, handlers=staff)

@@ -99,7 +99,7 @@ def _photo_bytes(project: Project, photo: str | None) -> bytes:
 def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path | None) -> list[Output]:
     outputs: list[Output] = []
     with Pool() as pool:
-        batches = [pool.submit(_office_batch, kind, project, stations, priority=OFFICES)
+        batches = [pool.submit(_office_batch, kind, project, stations, cache, priority=OFFICES)
                    for kind in ("plates", "cards")
                    for stations in _batches(project, [u.station for u in stale if u.kind == kind])]
         if any(u.kind == "booklet" for u in stale):
@@ -128,20 +128,23 @@ def _batches(project: Project, stations: list[str]) -> list[list[str]]:
     return batches
 
 
-def _office_batch(kind: str, project: Project, stations: list[str]) -> list[Output]:
-    make = plate_files if kind == "plates" else card_files
-    return make(project, people=[c for c in view.people(project) if c.station in stations])
+def _office_batch(kind: str, project: Project, stations: list[str], cache: Path | None) -> list[Output]:
+    people = [c for c in view.people(project) if c.station in stations]
+    if kind == "plates":
+        return plate_files(project, people=people, cache=cache)
+    return card_files(project, people=people)
 
 
 def plate_files(project: Project, *, station: str | None = None, cadre: str | None = None,
-                paper: PaperSize | None = None, people: list | None = None) -> list[Output]:
+                paper: PaperSize | None = None, people: list | None = None,
+                cache: Path | None = None) -> list[Output]:
     """The door plates: one PDF per office, or one for a single person (`cadre`).
 
     All of them are laid out in one document; each file keeps only what its pages draw, so
     its bytes depend on its own data only.
     """
     chosen = people if people is not None else view.people(project, station=station, cadre=cadre)
-    return plates.files(project, chosen, plates.render(project, chosen, paper), per_person=cadre is not None)
+    return plates.files(project, chosen, plates.render(project, chosen, paper, cache), per_person=cadre is not None)
 
 
 def card_files(project: Project, *, station: str | None = None, cadre: str | None = None,

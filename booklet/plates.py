@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from pathlib import Path
 
 from booklet import photos, pinyin
 from booklet.assemble import collect_pages
@@ -92,15 +93,18 @@ class Plate:
         return f"plate-{self.cadre.id}"
 
 
-def render(project: Project, people: list[Cadre], paper: PaperSize | None = None) -> dict[str, tuple[bytes, int]]:
-    """Each person's plate, exactly one page: the PDF it is in and its page index there."""
+def render(project: Project, people: list[Cadre], paper: PaperSize | None = None,
+           cache: Path | None = None) -> dict[str, tuple[bytes, int]]:
+    """Each person's plate, exactly one page: the PDF it is in and its page index there.
+
+    `cache`: a folder where the photos prepared for print are kept for the next time."""
     layout = PlateLayout(paper or project.org.plate_size)
     sizes = layout.duties_sizes()
     step = {c.id: 0 for c in people}
     found: dict[str, tuple[bytes, int]] = {}
     trying = people
     while trying:  # only the plates that did not fit are laid out again, one size smaller
-        result = _render(project, layout, trying, sizes, step)
+        result = _render(project, layout, trying, sizes, step, cache=cache)
         over = _overflowing(result, trying)
         for cadre in trying:
             if cadre not in over:
@@ -125,9 +129,9 @@ def files(project: Project, people: list[Cadre], pages: dict[str, tuple[bytes, i
 
 
 def _render(project: Project, layout: PlateLayout, people: list[Cadre], sizes: list[float],
-            step: dict[str, int], *, measure: bool = False) -> Rendered:
+            step: dict[str, int], *, measure: bool = False, cache: Path | None = None) -> Rendered:
     plates = [
-        Plate(c, project.station(c.station), _photo(project, c, layout), sizes[step[c.id]])
+        Plate(c, project.station(c.station), _photo(project, c, layout, cache), sizes[step[c.id]])
         for c in people
     ]
     html = render_template("plates/plates.html", org=project.org, layout=layout, plates=plates,
@@ -135,11 +139,10 @@ def _render(project: Project, layout: PlateLayout, people: list[Cadre], sizes: l
     return render_pdf(html, project.data_dir, what="便民身份证", zoom=layout.unit)
 
 
-def _photo(project: Project, cadre: Cadre, layout: PlateLayout) -> str | None:
+def _photo(project: Project, cadre: Cadre, layout: PlateLayout, cache: Path | None) -> str | None:
     if cadre.photo is None:
         return None
-    path = photos.resolve(project.data_dir, cadre.photo)
-    jpeg = photos.portrait(path, *layout.photo, stamp=path.stat().st_mtime)
+    jpeg = photos.portrait(photos.resolve(project.data_dir, cadre.photo), *layout.photo, cache=cache)
     return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
 
 

@@ -162,12 +162,15 @@ def _store(cache: Path, key: str, result: Rendered) -> None:
 
 
 def _prune(cache: Path) -> None:
-    """Forget documents not used for CACHE_DAYS: old editions' parts would pile up."""
+    """Forget documents and photos not used for CACHE_DAYS: old editions' parts would pile up."""
     limit = time.time() - CACHE_DAYS * 86400
     for pdf in cache.glob("*.pdf"):
         if pdf.stat().st_mtime < limit:
             pdf.unlink(missing_ok=True)
             pdf.with_suffix(".json").unlink(missing_ok=True)
+    for photo in cache.glob("photos/*.jpg"):  # prepared by photos.portrait
+        if photo.stat().st_mtime < limit:
+            photo.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, content: bytes) -> None:

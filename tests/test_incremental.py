@@ -143,3 +143,25 @@ def test_an_office_file_is_the_same_rendered_alone_or_with_other_offices(demo_ou
         assert result.code == 0, result.stderr
         alone = (workdir / "alone" / folder / f"{name}.pdf").read_bytes()
         assert alone == (demo_output / folder / f"{name}.pdf").read_bytes(), (command, name)
+
+
+def test_a_photo_is_prepared_for_print_once_and_found_again_by_its_content(built, minimal: Path, workdir: Path):
+    """Scaling a phone's photo takes a third of a second: the build keeps it prepared."""
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    prepared = list((workdir / "output" / ".cache" / "photos").glob("*.jpg"))
+    assert len(prepared) == 1  # 张三 and 李四 share one photo
+    size = Image.open(prepared[0]).size
+    for path in prepared:  # the cache's copy, not the photo, is what a rebuild prints
+        Image.new("RGB", size, (200, 0, 0)).save(path)
+    _edit(minimal / "cadres.yaml", "mobile: 139 0000 0002", "mobile: 139 0000 0008")  # 李四's plate again
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+
+    image = next(iter(PdfReader(workdir / "output" / "便民身份证" / "老龄办.pdf").pages[0].images))
+    assert Image.open(io.BytesIO(image.data)).convert("RGB").getpixel((size[0] // 2, size[1] // 2))[0] > 150
+    Image.new("RGB", (300, 400), (10, 120, 60)).save(minimal / "photos" / "zhangsan.jpg")  # a new photo
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+    assert len(list((workdir / "output" / ".cache" / "photos").glob("*.jpg"))) == 2
