@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from booklet import cards, household, plates, view
 from booklet.load import Project
@@ -40,8 +41,11 @@ class Report:
     removed: list[str] = field(default_factory=list)
 
 
-def build(project: Project, out_dir: Path, *, large_print: bool = False, force: bool = False) -> Report:
+def build(project: Project, out_dir: Path, *, large_print: bool = False, force: bool = False,
+          progress: Callable[[int, int], None] | None = None) -> Report:
     """Render every output of a checked project into `out_dir` whose inputs changed.
+
+    `progress(done, total)`: documents laid out so far, of those known so far.
 
     Everything is rendered before anything is written, so a failure (RenderError) leaves
     every earlier output as it was. OSError: the output folder cannot be written.
@@ -51,7 +55,7 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False, force: 
     units = _units(project, large_print)
     stale = [u for u in units if force or not all(manifest.fresh(out_dir, f, u.inputs) for f in u.files)]
     cache = None if force else out_dir / CACHE  # --force: everything laid out afresh
-    outputs = {o.filename: o for o in _render(project, stale, large_print, cache)}
+    outputs = {o.filename: o for o in _render(project, stale, large_print, cache, progress)}
     report = Report(written=write(list(outputs.values()), out_dir))
     for unit in stale:
         for filename in unit.files:
@@ -96,9 +100,12 @@ def _photo_bytes(project: Project, photo: str | None) -> bytes:
     return b"" if photo is None else photos.resolve(project.data_dir, photo).read_bytes()
 
 
-def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path | None) -> list[Output]:
+def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path | None,
+            progress: Callable[[int, int], None] | None) -> list[Output]:
     outputs: list[Output] = []
-    with Pool() as pool:
+    if not stale:
+        return outputs
+    with Pool(progress=progress) as pool:
         batches = [pool.submit(_office_batch, kind, project, stations, cache, priority=OFFICES)
                    for kind in ("plates", "cards")
                    for stations in _batches(project, [u.station for u in stale if u.kind == kind])]

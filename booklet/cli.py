@@ -79,7 +79,10 @@ def build(
     from booklet.build import build as run_build
 
     project = _checked(data, strict)
-    _produce(lambda: run_build(project, out, large_print=large_print, force=force), out)
+    from booklet.progress import documents
+
+    with documents("正在排版") as progress:
+        _produce(lambda: run_build(project, out, large_print=large_print, force=force, progress=progress), out)
 
 
 @app.command()

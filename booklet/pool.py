@@ -43,8 +43,11 @@ class Pool:
     configuration for all the documents it renders. With one worker, tasks run here, in turn.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> None:
+        """`progress(done, total)` is called as tasks are submitted and finish (from another thread)."""
         self.workers = workers or default_workers()
+        self._progress = progress or (lambda done, total: None)
+        self._done = self._total = 0
         self._executor = None
         if self.workers > 1:
             self._executor = concurrent.futures.ProcessPoolExecutor(
@@ -74,11 +77,13 @@ class Pool:
     def submit(self, function: Callable, *args: Any, priority: int = BOOKLET) -> concurrent.futures.Future:
         """`function(*args)` in a worker process, once the tasks of higher priority have started."""
         future: concurrent.futures.Future = concurrent.futures.Future()
+        self._count(total=1)
         if self._executor is None:
             try:
                 future.set_result(function(*args))
             except Exception as exc:  # handed to whoever asks for the result, as a process would
                 future.set_exception(exc)
+            self._count(done=1)
             return future
         with self._lock:
             if self._closed:
@@ -86,6 +91,13 @@ class Pool:
             heapq.heappush(self._waiting, (priority, next(self._order), future, function, args))
         self._dispatch()
         return future
+
+    def _count(self, done: int = 0, total: int = 0) -> None:
+        with self._lock:
+            self._done += done
+            self._total += total
+            counts = self._done, self._total
+        self._progress(*counts)
 
     def map(self, function: Callable, calls: list[tuple], priority: int = BOOKLET) -> list:
         """`function(*args)` for each of `calls`, in order."""
@@ -106,6 +118,7 @@ class Pool:
     def _finished(self, done: concurrent.futures.Future, future: concurrent.futures.Future) -> None:
         with self._lock:
             self._free += 1
+        self._count(done=1)
         if done.cancelled():
             future.cancel()
         elif done.exception() is not None:

@@ -78,3 +78,36 @@ def test_an_output_folder_that_is_a_file_is_a_clear_error(minimal: Path, workdir
     assert result.code == Exit.WRITE_FAILED
     assert result.stderr.startswith("错误：无法写入输出目录 output：")
     assert "Traceback" not in result.stderr
+
+
+def test_a_build_shows_its_progress_in_a_terminal_and_not_in_a_log(minimal: Path, workdir: Path):
+    import pty
+    import threading
+
+    main, terminal = pty.openpty()
+    shown = bytearray()
+
+    def read() -> None:  # as the build writes: a terminal holds only so much unread
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the build ended and the terminal closed
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    with open(workdir / "log", "wb") as log:
+        subprocess.run([sys.executable, "-m", "booklet", "build", "--data", "data", "--out", "out"],
+                       cwd=workdir, stdout=log, stderr=terminal, env={**os.environ, "COLUMNS": "100"},
+                       check=True, timeout=300)
+    os.close(terminal)
+    reader.join(timeout=10)
+    os.close(main)
+    text = shown.decode("utf-8", "replace")
+    assert "正在排版" in text and "份文档" in text
+    assert "已生成" in (workdir / "log").read_text(encoding="utf-8")  # the report, on stdout
+    result = run_cli("build", "--data", "data", "--out", "fresh")  # not a terminal: no bars
+    assert result.code == 0 and "正在排版" not in result.stderr
