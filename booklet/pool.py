@@ -1,8 +1,8 @@
 """Worker processes shared by everything one build renders, the booklet's parts first.
 
-The booklet is laid out in rounds (the parts, then the items kept whole, then the contents
-and index with the real page numbers) and put together in this process between them; the
-plates and cards are independent batches. All of them go to one set of processes, so that a
+The booklet is laid out in rounds (the parts, then again the chapters where an item that
+fits on a page was split) and put together in this process after them; the plates and cards
+are independent batches. All of them go to one set of processes, so that a
 core left idle by the booklet's rounds takes a batch of plates. A task waits in order of
 priority: no more tasks are handed to the processes than there are processes, so a booklet
 part submitted late still goes before the plates waiting.
@@ -58,7 +58,8 @@ def _malloc_trim(pad: int) -> None:
 class Pool:
     """Processes, not threads: WeasyPrint's layout holds the GIL. Fork keeps start-up cheap
     (WeasyPrint and the fonts are already loaded) and is safe here: the processes start at
-    the first task, before this module starts a thread. Each process keeps its own font
+    the first task, before this module starts a thread, and nothing else runs one (the
+    progress bar draws when told, not from a thread of its own). Each process keeps its own font
     configuration for all the documents it renders. With one worker, tasks run here, in turn.
     """
 

@@ -19,6 +19,9 @@ def documents(what: str) -> Iterator[Callable[[int, int], None] | None]:
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("份文档"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    # No refresh thread: the build forks its workers while the bar is up, and a thread that
+    # held a lock at that moment would leave it held in every worker.
+    with Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False) as progress:
         task = progress.add_task(what, total=None)
-        yield lambda done, total: progress.update(task, completed=done, total=total)
+        progress.refresh()
+        yield lambda done, total: progress.update(task, completed=done, total=total, refresh=True)
