@@ -3,9 +3,11 @@ only the glyphs the pages draw.
 
 Each WeasyPrint document embeds its own subset of every font it uses: a booklet assembled
 from 30 parts would carry 30 copies of the common characters of each CJK font, which is most
-of its size. WeasyPrint subsets with the glyph ids kept (CID = GID), so every part's subset
-of a font can be replaced by a single subset of the file in fonts/ holding the union of their
-glyphs, without touching a page's content (`share_fonts`).
+of its size. The fonts are CID-keyed, and the pages draw glyphs by CID (the glyph's id in the
+file in fonts/): every part's subset of a font can be replaced by a single subset of that
+file holding the union of their glyphs, without touching a page's content (`share_fonts`).
+A subset keeps each glyph's CID in its charset, so it needs no empty slots for the glyphs
+it leaves out.
 
 Pages taken out of a larger document (one office's plates from a batch of offices) keep that
 document's fonts whole: widths, Unicode maps and glyphs of every page. `trim_fonts` cuts them
@@ -84,8 +86,8 @@ def trim_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
 
 
 def _replace_program(pdf: pikepdf.Pdf, path: Path, descriptors: list[pikepdf.Dictionary], glyphs: set[int]) -> None:
-    shared = pikepdf.Stream(pdf, subset(path, frozenset(glyphs)))
-    shared.Subtype = Name.OpenType
+    shared = pikepdf.Stream(pdf, _cff_table(subset(path, frozenset(glyphs))))
+    shared.Subtype = Name.CIDFontType0C
     for descriptor in descriptors:
         descriptor.FontFile3 = shared
 
@@ -189,18 +191,26 @@ def _which(font_program: bytes) -> FontFile | None:
     return next((f for f in FONT_FILES if f.family == typographic and f.weight == weight), None)
 
 
+def _cff_table(font_program: bytes) -> bytes:
+    face = hb.Face(font_program)
+    return face.reference_table("CFF ").data
+
+
 @cache
 def _face(path: Path) -> hb.Face:
     return hb.Face(hb.Blob.from_file_path(str(path)))
 
 
 def subset(path: Path, glyphs: frozenset[int]) -> bytes:
-    """The font at `path` reduced to `glyphs`, which keep their ids, as WeasyPrint subsets."""
+    """The font at `path` reduced to `glyphs` (CIDs, kept in the charset), as WeasyPrint subsets.
+
+    Not with the glyph ids kept (RETAIN_GIDS): that leaves an empty slot for each of the
+    font's 65,000 glyphs, 200 KB a font in every file.
+    """
     face = _face(path)
     keep = hb.SubsetInput()
     keep.glyph_set.update({0, *glyphs})  # 0: .notdef, which every font program needs
-    keep.flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
-                  | hb.SubsetFlags.DESUBROUTINIZE)
+    keep.flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
     drop = keep.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
     drop.update({int.from_bytes(tag.encode("ascii"), "big") for tag in _DROP_TABLES})
     result = hb.subset(face, keep)

@@ -253,11 +253,12 @@ def test_the_contact_box_is_never_split(texts):
 
 
 def test_each_font_is_embedded_once_with_every_glyph_the_pages_use(reading):
-    """The parts' subsets are replaced by one per font: the size of the file depends on it."""
+    """The parts' subsets are replaced by one per font: the size of the file depends on it.
+    The pages draw glyphs by CID; each subset's charset names the CIDs it holds."""
     import io
 
     import pikepdf
-    from fontTools.ttLib import TTFont
+    from fontTools.cffLib import CFFFontSet
 
     from booklet.subsets import _widths
 
@@ -266,15 +267,16 @@ def test_each_font_is_embedded_once_with_every_glyph_the_pages_use(reading):
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType0":
                 stream = obj.FontDescriptor.FontFile3
+                assert stream.Subtype == "/CIDFontType0C"
                 programs.setdefault(stream.objgen, set()).update(_widths(obj.W))
         families = []
         for objgen, cids in programs.items():
-            font = TTFont(io.BytesIO(pdf.get_object(objgen).read_bytes()))
-            families.append((font["name"].getDebugName(16) or font["name"].getDebugName(1),
-                             font["OS/2"].usWeightClass))
-            charstrings = font["CFF "].cff.topDictIndex[0].CharStrings
-            order = font.getGlyphOrder()
-            drawn = [cid for cid in cids if charstrings[order[cid]].bytecode not in (None, [])]
-            empty = [cid for cid in cids if cid not in drawn]
+            cff = CFFFontSet()
+            cff.decompile(io.BytesIO(pdf.get_object(objgen).read_bytes()), None)
+            top = cff.topDictIndex[0]
+            families.append(top.FullName)
+            empty = [cid for cid in cids if f"cid{cid:05d}" not in top.CharStrings
+                     or top.CharStrings[f"cid{cid:05d}"].bytecode in (None, [])]
             assert len(empty) <= 2, f"glyphs without outlines: {empty[:10]}"  # spaces have none
+            assert len(top.charset) < 3 * len(cids) + 10  # the glyphs used, not the whole font
     assert len(families) == len(set(families)), families
