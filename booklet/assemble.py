@@ -195,7 +195,13 @@ def _stamp(out: pikepdf.Pdf, page: pikepdf.Page, index: int, drawing: bytes, res
     stamps = pikepdf.Stream(out, drawing)
     stamps.Type, stamps.Subtype = Name.XObject, Name.Form
     stamps.BBox, stamps.Resources = box, resources
-    # The pages of a part share one resource dictionary: a name per page.
+    # A part's pages share one resource dictionary: with every page's stamp in it, the print
+    # copy (each page a form with its resources) grew with the square of a part's pages. So
+    # each stamped page gets a dictionary of its own, sharing all but its list of forms.
+    shared = page.obj.Resources
+    own = Dictionary({key: shared[key] for key in shared.keys()})
+    own.XObject = Dictionary({key: value for key, value in shared.get(Name.XObject, Dictionary()).items()})
+    page.obj.Resources = own
     name = Name(f"/Folio{index + 1}")
     page.add_resource(stamps, Name.XObject, name)
     trim = page.trimbox

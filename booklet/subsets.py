@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 from functools import cache
+from typing import Iterable
 from pathlib import Path
 
 import pikepdf
@@ -34,24 +35,12 @@ _DROP_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", 
 
 def share_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
     """Point every font of `pdf` made from a file in `fonts_dir` at one shared subset."""
-    users: dict[FontFile, list[pikepdf.Dictionary]] = {}
-    glyphs: dict[FontFile, set[int]] = {}
-    known: dict[tuple[int, int], FontFile | None] = {}
+    programs = _Programs()
     for font in _cid_fonts(pdf):
-        descriptor = font.FontDescriptor
-        stream = descriptor.get(Name.FontFile3)
-        if stream is None or stream.get(Name.Subtype) != Name.OpenType:
-            continue
-        if stream.objgen not in known:
-            known[stream.objgen] = _which(stream.read_bytes())
-        source = known[stream.objgen]
-        if source is None:
-            continue
-        users.setdefault(source, []).append(descriptor)
-        glyphs.setdefault(source, set()).update(_widths(font.get(Name.W, pikepdf.Array())))
-    for source, descriptors in users.items():
+        programs.add(font.FontDescriptor, _widths(font.get(Name.W, pikepdf.Array())))
+    for source, descriptors in programs.users.items():
         if len({d.FontFile3.objgen for d in descriptors}) > 1:  # else already one subset
-            _replace_program(pdf, fonts_dir / source.filename, descriptors, glyphs[source])
+            _replace_program(pdf, fonts_dir / source.filename, descriptors, programs.glyphs[source])
 
 
 def trim_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
@@ -61,9 +50,7 @@ def trim_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
     fonts: dict[tuple[int, int], pikepdf.Dictionary] = {}
     for page in pdf.pages:
         _scan(page.obj, page.obj.get(Name.Resources, pikepdf.Dictionary()), drawn, fonts, set())
-    users: dict[FontFile, list[pikepdf.Dictionary]] = {}
-    glyphs: dict[FontFile, set[int]] = {}
-    known: dict[tuple[int, int], FontFile | None] = {}
+    programs = _Programs()
     for key, font in fonts.items():
         cids = drawn[key]
         cid_font = font.DescendantFonts[0]
@@ -72,17 +59,29 @@ def trim_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
         if Name.ToUnicode in font:
             text = _unicode_map(font.ToUnicode.read_bytes())
             font.ToUnicode = pikepdf.Stream(pdf, _to_unicode_cmap({c: text[c] for c in sorted(cids) if c in text}))
-        descriptor = cid_font.FontDescriptor
+        programs.add(cid_font.FontDescriptor, cids)
+    for source, descriptors in programs.users.items():
+        _replace_program(pdf, fonts_dir / source.filename, descriptors, programs.glyphs[source])
+
+
+class _Programs:
+    """The font programs WeasyPrint embedded, by the file in fonts/ each was made from: the
+    font descriptors that use them, and the glyphs those need."""
+
+    def __init__(self) -> None:
+        self.users: dict[FontFile, list[pikepdf.Dictionary]] = {}
+        self.glyphs: dict[FontFile, set[int]] = {}
+        self._known: dict[tuple[int, int], FontFile | None] = {}
+
+    def add(self, descriptor: pikepdf.Dictionary, glyphs: Iterable[int]) -> None:
         stream = descriptor.get(Name.FontFile3)
         if stream is None or stream.get(Name.Subtype) != Name.OpenType:
-            continue
-        if stream.objgen not in known:
-            known[stream.objgen] = _which(stream.read_bytes())
-        if (source := known[stream.objgen]) is not None:
-            users.setdefault(source, []).append(descriptor)
-            glyphs.setdefault(source, set()).update(cids)
-    for source, descriptors in users.items():
-        _replace_program(pdf, fonts_dir / source.filename, descriptors, glyphs[source])
+            return  # no program, or one of ours already
+        if stream.objgen not in self._known:
+            self._known[stream.objgen] = _which(stream.read_bytes())
+        if (source := self._known[stream.objgen]) is not None:
+            self.users.setdefault(source, []).append(descriptor)
+            self.glyphs.setdefault(source, set()).update(glyphs)
 
 
 def _replace_program(pdf: pikepdf.Pdf, path: Path, descriptors: list[pikepdf.Dictionary], glyphs: set[int]) -> None:

@@ -280,3 +280,15 @@ def test_each_font_is_embedded_once_with_every_glyph_the_pages_use(reading):
             assert len(empty) <= 2, f"glyphs without outlines: {empty[:10]}"  # spaces have none
             assert len(top.charset) < 3 * len(cids) + 10  # the glyphs used, not the whole font
     assert len(families) == len(set(families)), families
+
+
+def test_each_page_lists_its_own_folio_stamp_only(reading):
+    """The pages of a part share WeasyPrint's resource dictionary: with every page's stamp in
+    it, the print copy (each page a form with its resources) grew with the square of a part."""
+    import pikepdf
+
+    with pikepdf.open(reading) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            forms = page.obj.Resources.get("/XObject", {})
+            stamps = [name for name in forms.keys() if name.startswith("/Folio")]
+            assert len(stamps) <= 1, (number, stamps[:5])
