@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass
 
 import pikepdf
@@ -195,13 +196,7 @@ def _stamp(out: pikepdf.Pdf, page: pikepdf.Page, index: int, drawing: bytes, res
     stamps = pikepdf.Stream(out, drawing)
     stamps.Type, stamps.Subtype = Name.XObject, Name.Form
     stamps.BBox, stamps.Resources = box, resources
-    # A part's pages share one resource dictionary: with every page's stamp in it, the print
-    # copy (each page a form with its resources) grew with the square of a part's pages. So
-    # each stamped page gets a dictionary of its own, sharing all but its list of forms.
-    shared = page.obj.Resources
-    own = Dictionary({key: shared[key] for key in shared.keys()})
-    own.XObject = Dictionary({key: value for key, value in shared.get(Name.XObject, Dictionary()).items()})
-    page.obj.Resources = own
+    _own_resources(out, page)
     name = Name(f"/Folio{index + 1}")
     page.add_resource(stamps, Name.XObject, name)
     trim = page.trimbox
@@ -209,6 +204,32 @@ def _stamp(out: pikepdf.Pdf, page: pikepdf.Page, index: int, drawing: bytes, res
     page.contents_add(f"Q\nq 1 0 0 1 {float(trim[0]):.3f} {float(trim[1]):.3f} cm {name} Do Q\n".encode(),
                       prepend=False)
     page.contents_coalesce()
+
+
+_DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
+
+
+def _own_resources(out: pikepdf.Pdf, page: pikepdf.Page) -> None:
+    """Give a page a resource dictionary of its own, listing the images and forms it draws.
+
+    WeasyPrint gives all pages of a document one: a chapter's lists every QR code in it, and
+    with every page's stamp added, each page of a part would list every other's. The print
+    copy makes each page a form with its resources: it grew with the square of a part's
+    pages (85 MB at 10x). The rest (fonts, graphic states) stays shared, as one object.
+    """
+    shared = page.obj.Resources
+    page.contents_coalesce()
+    drawn = {Name("/" + name.decode("latin-1")) for name in _DRAWN.findall(page.obj.Contents.read_bytes())}
+    own = Dictionary()
+    for key in shared.keys():
+        if key == Name.XObject:
+            continue
+        if isinstance(shared[key], Dictionary) and not shared[key].is_indirect:
+            shared[key] = out.make_indirect(shared[key])
+        own[key] = shared[key]
+    forms = shared.get(Name.XObject, Dictionary())
+    own.XObject = Dictionary({key: forms[key] for key in forms.keys() if key in drawn})
+    page.obj.Resources = own
 
 
 def _name_destinations(out: pikepdf.Pdf, anchors: dict[str, Anchor]) -> None:
