@@ -9,6 +9,8 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from booklet.render import write_atomic
+
 # A phone photo is 12–50 MP; anything far larger is a mistake or a decompression bomb.
 MAX_PIXELS = 60_000_000
 # Below this a 3:4 portrait prints visibly blurred at plate size.
@@ -89,18 +91,14 @@ def portrait(path: Path, width_mm: float, height_mm: float, cache: Path | None =
     """
     original = path.read_bytes()
     key = hashlib.sha256(original + f"|{width_mm:.3f}x{height_mm:.3f}@{dpi}".encode()).hexdigest()
-    if key in _prepared:  # a plate laid out again with smaller duties
-        return _prepared[key]
     stored = cache / FOLDER / f"{key}.jpg" if cache is not None else None
     if stored is not None and stored.is_file():
         stored.touch()  # used: kept when the cache is pruned
-        jpeg = stored.read_bytes()
-    else:
-        jpeg = _prepare(original, width_mm, height_mm, dpi)
-        if stored is not None:
-            from booklet.render import write_atomic
-
-            write_atomic(stored, jpeg)
+        return stored.read_bytes()
+    # Kept in memory too, for a plate laid out again with smaller duties, and without a cache.
+    jpeg = _prepared.get(key) or _prepare(original, width_mm, height_mm, dpi)
+    if stored is not None:
+        write_atomic(stored, jpeg)
     if len(_prepared) >= 64:
         _prepared.clear()
     _prepared[key] = jpeg
