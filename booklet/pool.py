@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import ctypes
+import functools
 import gc
 import heapq
 import itertools
@@ -49,10 +50,16 @@ def _task(function: Callable, args: tuple) -> Any:
 
 
 def _malloc_trim(pad: int) -> None:
+    if (trim := _glibc_malloc_trim()) is not None:
+        trim(pad)
+
+
+@functools.cache
+def _glibc_malloc_trim():
     try:
-        ctypes.CDLL("libc.so.6").malloc_trim(pad)
+        return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc
-        pass
+        return None
 
 
 class Pool:

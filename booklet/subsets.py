@@ -29,7 +29,8 @@ from pikepdf import Name
 from booklet.fonts import FONT_FILES, FontFile
 from booklet.paths import FONTS
 
-# What WeasyPrint drops too: layout tables a PDF viewer never reads.
+# Layout tables, dropped before subsetting as WeasyPrint does: only the CFF table is kept,
+# and the substitutions' closure would pull in glyphs no page draws.
 _DROP_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
 
 
@@ -85,7 +86,7 @@ class _Programs:
 
 
 def _replace_program(pdf: pikepdf.Pdf, path: Path, descriptors: list[pikepdf.Dictionary], glyphs: set[int]) -> None:
-    shared = pikepdf.Stream(pdf, _cff_table(subset(path, frozenset(glyphs))))
+    shared = pikepdf.Stream(pdf, cff_subset(path, frozenset(glyphs)))
     shared.Subtype = Name.CIDFontType0C
     for descriptor in descriptors:
         descriptor.FontFile3 = shared
@@ -190,18 +191,14 @@ def _which(font_program: bytes) -> FontFile | None:
     return next((f for f in FONT_FILES if f.family == typographic and f.weight == weight), None)
 
 
-def _cff_table(font_program: bytes) -> bytes:
-    face = hb.Face(font_program)
-    return face.reference_table("CFF ").data
-
-
 @cache
 def _face(path: Path) -> hb.Face:
     return hb.Face(hb.Blob.from_file_path(str(path)))
 
 
-def subset(path: Path, glyphs: frozenset[int]) -> bytes:
-    """The font at `path` reduced to `glyphs` (CIDs, kept in the charset), as WeasyPrint subsets.
+def cff_subset(path: Path, glyphs: frozenset[int]) -> bytes:
+    """The CFF table of the font at `path` reduced to `glyphs` (CIDs, kept in its charset):
+    what a PDF embeds as a CIDFontType0C program.
 
     Not with the glyph ids kept (RETAIN_GIDS): that leaves an empty slot for each of the
     font's 65,000 glyphs, 200 KB a font in every file.
@@ -215,4 +212,4 @@ def subset(path: Path, glyphs: frozenset[int]) -> bytes:
     result = hb.subset(face, keep)
     if result is None:
         raise ValueError(f"HarfBuzz could not subset {path.name}")
-    return result.blob.data
+    return result.reference_table("CFF ").data
