@@ -9,11 +9,11 @@ from booklet import cards, household, plates, view
 from booklet.load import Project
 from booklet.manifest import Manifest, digest, tool
 from booklet.model import PaperSize
+from booklet.paths import CACHE
 from booklet.pool import OFFICES, Pool
 from booklet.render import Output, write_atomic
 from booklet.view import by_office
 
-CACHE = ".cache"  # laid-out parts of the booklet, reused by the next build
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False, force: 
     if not large_print:
         report.removed = _remove_obsolete(manifest, units, out_dir)
     manifest.save(out_dir)
+    project.facts.save()  # the photos' hashes, for the next build
     return report
 
 
@@ -76,7 +77,7 @@ def _units(project: Project, large_print: bool) -> list[Unit]:
     for name, staff_of in by_office(project, view.people(project)):
         station = project.station(staff_of[0].station).model_dump(mode="json")
         staff = [c.model_dump(mode="json", exclude={"photo"}) for c in staff_of]
-        portraits = [_photo_bytes(project, c.photo) for c in staff_of]  # plates show them, cards do not
+        portraits = [_photo_digest(project, c.photo) for c in staff_of]  # plates show them, cards do not
         units.append(Unit("plates", (f"{plates.FOLDER}/{name}",),
                           digest(tool(), "plates", org, station, staff, portraits), staff_of[0].station))
         units.append(Unit("cards", (f"{cards.FOLDER}/{name}",),
@@ -94,10 +95,10 @@ def _shown_in_booklet(project: Project) -> list:
     ]
 
 
-def _photo_bytes(project: Project, photo: str | None) -> bytes:
+def _photo_digest(project: Project, photo: str | None) -> str:
     from booklet import photos
 
-    return b"" if photo is None else photos.resolve(project.data_dir, photo).read_bytes()
+    return "" if photo is None else photos.digest(photos.resolve(project.data_dir, photo), project.facts)
 
 
 def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path | None,

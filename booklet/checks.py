@@ -9,17 +9,25 @@ import yaml
 
 from booklet import fonts, photos
 from booklet.diagnostics import field_path
+from booklet.filefacts import FileFacts
 from booklet.load import Project, load, record_name
 from booklet.paths import FONTS
 
+FACTS = "files.json"  # in the cache folder
 _KIND_NAMES = {"station": "站所", "cadre": "干部", "service": "服务事项"}
 
 
-def check_data(data_dir: Path) -> Project:
-    """Load `data_dir` and run every check; the findings are in `project.problems`."""
+def check_data(data_dir: Path, cache: Path | None = None) -> Project:
+    """Load `data_dir` and run every check; the findings are in `project.problems`.
+
+    With a `cache` folder, what was learnt about the photos is kept there for the next run.
+    """
     fonts.require(FONTS)
     project = load(data_dir)
+    project.facts = FileFacts(cache / FACTS if cache is not None else None)
     check(project, FONTS)
+    if cache is not None and cache.parent.is_dir():  # a check alone makes no output folder
+        project.facts.save()
     return project
 
 
@@ -136,7 +144,7 @@ def _photos(project: Project) -> None:
                 "name", warning=True, message=f"{cadre.name}: 没有照片，便民身份证上将印占位图"))
             continue
         try:
-            width, height = photos.inspect(project.data_dir, cadre.photo)
+            width, height = photos.inspect(project.data_dir, cadre.photo, project.facts)
         except photos.PhotoError as exc:
             project.problems.append(origin.problem("photo", message=f"{cadre.name} photo: {exc}"))
             continue

@@ -12,6 +12,7 @@ import typer
 
 from booklet import __version__
 from booklet.diagnostics import summary
+from booklet.paths import CACHE
 from booklet.status import Exit
 
 app = typer.Typer(
@@ -33,13 +34,15 @@ def _err(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def _checked(data: Path, strict: bool):
-    """Load and check the data; print every problem; exit unless it may be rendered."""
+def _checked(data: Path, strict: bool, out: Path | None = None):
+    """Load and check the data; print every problem; exit unless it may be rendered.
+
+    What the checks learn of the photos is kept in `out`'s cache folder, if given."""
     from booklet.checks import check_data
     from booklet.fonts import FontsMissing
 
     try:
-        project = check_data(data)
+        project = check_data(data, out / CACHE if out is not None else None)
     except FontsMissing as exc:
         _err(f"错误：{exc}")
         raise typer.Exit(Exit.SETUP) from None
@@ -59,7 +62,7 @@ def _checked(data: Path, strict: bool):
 @app.command()
 def check(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
     """检查数据：列出所有错误和警告（文件:行:列），不生成文件。"""
-    project = _checked(data, strict)
+    project = _checked(data, strict, out)
     typer.echo(
         f"数据检查通过：{len(project.stations)} 个站所，{len(project.cadres)} 名干部，"
         f"{len(project.services)} 个服务事项。"
@@ -78,7 +81,7 @@ def build(
     """检查数据，生成一本通、便民身份证和联系卡；只重新生成数据有变化的文件。"""
     from booklet.build import build as run_build
 
-    project = _checked(data, strict)
+    project = _checked(data, strict, out)
     from booklet.progress import documents
 
     with documents("正在排版") as progress:
@@ -101,7 +104,7 @@ def plates(
     from booklet.build import Report, plate_files, write
     from booklet.model import parse_paper_size
 
-    project = _checked(data, strict)
+    project = _checked(data, strict, out)
     _known(project, station, cadre)
     paper = None
     if size is not None:
@@ -131,7 +134,7 @@ def cards(
     if qr not in ("tel", "vcard"):
         _err(f"错误：--qr 只能是 tel 或 vcard，不是「{qr}」")
         raise typer.Exit(Exit.USAGE)
-    project = _checked(data, strict)
+    project = _checked(data, strict, out)
     _known(project, station, cadre)
     _produce(lambda: Report(write(card_files(project, station=station, cadre=cadre, payload=qr, copies=copies), out)), out)
 
@@ -142,7 +145,7 @@ def release(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
     from booklet.editions import EditionError
     from booklet.editions import release as record
 
-    project = _checked(data, strict)
+    project = _checked(data, strict, out)
     try:
         path = record(project)
     except EditionError as exc:
@@ -159,7 +162,7 @@ def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
     from booklet.editions import compare, last_release
     from booklet.notice import FILENAME, render_notice
 
-    project = _checked(data, strict)
+    project = _checked(data, strict, out)
     before = last_release(project.data_dir)
     if before is None:
         _err("错误：还没有发布过版次。一本通印好后请先运行 booklet release，以后才能比较变化。")
@@ -202,7 +205,7 @@ def export_data(data: DataDir = Path("data"), out: OutDir = Path("output"), stri
     from booklet.render import Output
     from booklet.roster import export
 
-    project = _checked(data, strict)
+    project = _checked(data, strict, out)
     _produce(lambda: Report(write([Output("数据汇总.xlsx", export(project), 3)], out)), out)
 
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from booklet.diagnostics import Problem, describe, suggestion
+from booklet.filefacts import FileFacts
 from booklet.model import AREA_CODE, Cadre, CadresFile, Org, Service, ServicesFile, Station, StationsFile
 from booklet.yamlsource import Document, read_yaml
 
@@ -63,6 +64,8 @@ class Project:
     record is not dangling, and a duplicate is found even when one of the two is broken."""
     read: set[str] = field(default_factory=set)
     """Kinds whose files could be read; references into a kind that could not are not checked."""
+    facts: FileFacts = field(default_factory=FileFacts)
+    """What is known of the data's files (photos) from earlier runs."""
     _origins: dict[int, Origin] = field(default_factory=dict)
 
     def origin(self, record: BaseModel) -> Origin:

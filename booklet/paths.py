@@ -6,3 +6,4 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 FONTS = ROOT / "fonts"
+CACHE = ".cache"  # in the output folder: what a build keeps for the next one

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import re
-
-from pypinyin import Style, lazy_pinyin
+from functools import cache
 
 # pypinyin reads a surname as an ordinary word (单 → dan, 曾 → ceng). These are the readings
 # as surnames; two-character surnames first, so that 尉迟 wins over 尉.
@@ -37,9 +36,19 @@ def surname(name: str) -> str:
     return next((s for s in COMPOUND_SURNAMES if name.startswith(s)), name[:1])
 
 
+@cache
+def _pypinyin():
+    # A fifth of a second to import: only when something is put in order, not for a rebuild
+    # with nothing to do.
+    import pypinyin
+
+    return pypinyin
+
+
 def syllables(text: str) -> list[str]:
     """Toneless pinyin of `text`, one syllable per character (other characters as they are)."""
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars.lower()))
+    pypinyin = _pypinyin()
+    return pypinyin.lazy_pinyin(text, style=pypinyin.Style.NORMAL, errors=lambda chars: list(chars.lower()))
 
 
 def name_syllables(name: str, override: str | None = None) -> list[str]:
@@ -55,7 +64,8 @@ def name_syllables(name: str, override: str | None = None) -> list[str]:
 def sort_key(text: str, override_syllables: list[str] | None = None) -> tuple:
     """Order by toneless pinyin, then by tone, then by the characters themselves."""
     plain = override_syllables or syllables(text)
-    tones = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
+    pypinyin = _pypinyin()
+    tones = pypinyin.lazy_pinyin(text, style=pypinyin.Style.TONE3, neutral_tone_with_five=True)
     return (" ".join(plain), " ".join(tones), text)
 
 

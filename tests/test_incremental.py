@@ -165,3 +165,28 @@ def test_a_photo_is_prepared_for_print_once_and_found_again_by_its_content(built
     Image.new("RGB", (300, 400), (10, 120, 60)).save(minimal / "photos" / "zhangsan.jpg")  # a new photo
     assert run_cli("build", "--data", "data", "--out", "output").code == 0
     assert len(list((workdir / "output" / ".cache" / "photos").glob("*.jpg"))) == 2
+
+
+def test_a_photo_checked_before_is_not_decoded_again_until_it_changes(built, minimal: Path, workdir: Path,
+                                                                     monkeypatch):
+    """A phone's photo takes a twentieth of a second to decode: a rebuild with nothing changed
+    does not decode a hundred of them again. A photo spoilt since is still found."""
+    from PIL import Image
+
+    from booklet import photos
+    from booklet.checks import check_data
+
+    cache = workdir / "output" / ".cache"
+    assert (cache / "files.json").is_file()
+    decoded = []
+    with monkeypatch.context() as patched:
+        patched.setattr(photos, "_decoded_size", lambda path, relative: decoded.append(relative) or (300, 400))
+        assert check_data(minimal, cache).ok
+    assert decoded == []
+
+    photo = minimal / "photos" / "zhangsan.jpg"
+    Image.new("RGB", (300, 400), (10, 120, 60)).save(photo)
+    photo.write_bytes(photo.read_bytes()[:-200])  # cut short, as by a copy broken off
+    result = run_cli("build", "--data", "data", "--out", "output")
+    assert result.code == 1
+    assert "照片「photos/zhangsan.jpg」已损坏或不完整" in result.stderr

@@ -1,0 +1,59 @@
+"""What was learnt about a file, kept until the file changes.
+
+Checking a phone's photo means decoding it (a twentieth of a second for 12 MP), and deciding
+whether an office's plates are out of date means hashing it; an office has a hundred photos
+or more, and a thousand at a county's scale. A rebuild with nothing changed should not pay
+that again: each fact is kept with the file's size and modification time, as make and git
+judge a file unchanged, and worked out afresh once either differs.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from booklet.render import write_atomic
+
+_VERSION = 1  # bump when a fact's meaning or form changes
+
+
+class FileFacts:
+    """Facts about files, in memory and, with a `store`, in a JSON file between runs."""
+
+    def __init__(self, store: Path | None = None) -> None:
+        self.store = store
+        self._files: dict[str, dict[str, Any]] = {}
+        self._changed = False
+        if store is not None:
+            try:
+                saved = json.loads(store.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                saved = {}
+            if isinstance(saved, dict) and saved.get("version") == _VERSION:
+                self._files = saved.get("files", {})
+
+    def get(self, path: Path, fact: str, work_out: Callable[[], Any]) -> Any:
+        """The `fact` about the file at `path`: remembered if the file is as it was, else
+        `work_out()`, remembered. An exception from `work_out` is not remembered."""
+        status = os.stat(path)
+        key = str(path.resolve())
+        stamp = [status.st_size, status.st_mtime_ns]
+        entry = self._files.get(key)
+        if entry is None or entry.get("stamp") != stamp:
+            entry = self._files[key] = {"stamp": stamp}
+        if fact not in entry:
+            entry[fact] = work_out()
+            self._changed = True
+        return entry[fact]
+
+    def save(self) -> None:
+        """Keep the facts for the next run. A store that cannot be written is no error: the
+        facts are worked out again next time."""
+        if self.store is None or not self._changed:
+            return
+        try:
+            write_atomic(self.store, json.dumps({"version": _VERSION, "files": self._files}).encode())
+        except OSError:
+            return
+        self._changed = False
