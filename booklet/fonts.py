@@ -101,15 +101,27 @@ def _invisible(char: str) -> bool:
 
 def unprintable(text: str, covered: frozenset[int]) -> list[str]:
     """The characters of `text` that would print as an empty box, or as nothing at all."""
+    if set(text) <= _printable(covered):  # as nearly all text is: a set's test, in C
+        return []
     bad = []
     for char in text:
         if char in "\n\t\r ":
             continue
-        code = ord(char)
-        if 0xE000 <= code <= 0xF8FF or code not in covered or _invisible(char):
+        if _unprintable_char(char, covered):
             if char not in bad:
                 bad.append(char)
     return bad
+
+
+@cache
+def _printable(covered: frozenset[int]) -> frozenset[str]:
+    """The characters that pass unprintable(): the ones the fonts draw, white space too."""
+    return frozenset(c for c in map(chr, covered) if not _unprintable_char(c, covered)) | frozenset("\n\t\r ")
+
+
+def _unprintable_char(char: str, covered: frozenset[int]) -> bool:
+    code = ord(char)
+    return 0xE000 <= code <= 0xF8FF or code not in covered or _invisible(char)
 
 
 def describe_char(char: str) -> str:

@@ -118,10 +118,14 @@ def _compose(text: str) -> yaml.Node | None:
     faster: this was most of the time of a rebuild with nothing to do), else from PyYAML's
     own parser, whose error messages the hints below know."""
     if yaml.__with_libyaml__:
+        # The base loader: no node's tag is read (values are typed by the model), and the safe
+        # loader's guessing of each plain scalar's tag took as long as the parsing.
         try:
-            events = yaml.parse(text, Loader=yaml.CSafeLoader)
-            if not any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in events):
-                return yaml.compose(text, Loader=yaml.CSafeLoader)
+            if "&" in text or "*" in text:  # an anchor or an alias is written with one of these
+                events = yaml.parse(text, Loader=yaml.CBaseLoader)
+                if any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in events):
+                    return yaml.compose(text, Loader=_Loader)
+            return yaml.compose(text, Loader=yaml.CBaseLoader)
         except yaml.YAMLError:
             pass
     return yaml.compose(text, Loader=_Loader)
