@@ -15,7 +15,6 @@ from booklet.render import Output, write_atomic
 from booklet.view import by_office
 
 
-
 @dataclass(frozen=True)
 class Written:
     path: Path

@@ -37,7 +37,8 @@ def _err(text: str) -> None:
 def _checked(data: Path, strict: bool, out: Path | None = None):
     """Load and check the data; print every problem; exit unless it may be rendered.
 
-    What the checks learn of the photos is kept in `out`'s cache folder, if given."""
+    What the checks learn of the photos is kept in `out`'s cache folder, if given.
+    """
     from booklet.checks import check_data
     from booklet.fonts import FontsMissing
 
