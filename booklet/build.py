@@ -1,6 +1,7 @@
 """The build: work out which outputs are out of date, render those in memory, put them in place."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -123,10 +124,11 @@ BATCH = 32
 
 def _batches(project: Project, stations: list[str]) -> list[list[str]]:
     """Offices in batches of about BATCH people; an office is never split."""
+    staff_of = Counter(c.station for c in project.cadres)
     batches: list[list[str]] = []
     size = BATCH
     for station in stations:
-        staff = sum(1 for c in project.cadres if c.station == station)
+        staff = staff_of[station]
         if size + staff > BATCH and size:
             batches.append([])
             size = 0

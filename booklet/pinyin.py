@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
 # pypinyin reads a surname as an ordinary word (单 → dan, 曾 → ceng). These are the readings
 # as surnames; two-character surnames first, so that 尉迟 wins over 尉.
@@ -36,19 +35,13 @@ def surname(name: str) -> str:
     return next((s for s in COMPOUND_SURNAMES if name.startswith(s)), name[:1])
 
 
-@cache
-def _pypinyin():
-    # A fifth of a second to import: only when something is put in order, not for a rebuild
-    # with nothing to do.
-    import pypinyin
-
-    return pypinyin
-
-
 def syllables(text: str) -> list[str]:
     """Toneless pinyin of `text`, one syllable per character (other characters as they are)."""
-    pypinyin = _pypinyin()
-    return pypinyin.lazy_pinyin(text, style=pypinyin.Style.NORMAL, errors=lambda chars: list(chars.lower()))
+    # pypinyin takes a fifth of a second to import: only when something is put in order, not
+    # for a rebuild with nothing to do.
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars.lower()))
 
 
 def name_syllables(name: str, override: str | None = None) -> list[str]:
@@ -64,8 +57,9 @@ def name_syllables(name: str, override: str | None = None) -> list[str]:
 def sort_key(text: str, override_syllables: list[str] | None = None) -> tuple:
     """Order by toneless pinyin, then by tone, then by the characters themselves."""
     plain = override_syllables or syllables(text)
-    pypinyin = _pypinyin()
-    tones = pypinyin.lazy_pinyin(text, style=pypinyin.Style.TONE3, neutral_tone_with_five=True)
+    from pypinyin import Style, lazy_pinyin
+
+    tones = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
     return (" ".join(plain), " ".join(tones), text)
 
 

@@ -142,7 +142,7 @@ def _render(project: Project, layout: PlateLayout, people: list[Cadre], sizes: l
 def _photo(project: Project, cadre: Cadre, layout: PlateLayout, cache: Path | None) -> str | None:
     if cadre.photo is None:
         return None
-    jpeg = photos.portrait(photos.resolve(project.data_dir, cadre.photo), *layout.photo, cache=cache)
+    jpeg = photos.portrait(photos.resolve(project.data_dir, cadre.photo), *layout.photo, project.facts, cache=cache)
     return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
 
 

@@ -121,14 +121,18 @@ def _compose(text: str) -> yaml.Node | None:
         # The base loader: no node's tag is read (values are typed by the model), and the safe
         # loader's guessing of each plain scalar's tag took as long as the parsing.
         try:
-            if "&" in text or "*" in text:  # an anchor or an alias is written with one of these
-                events = yaml.parse(text, Loader=yaml.CBaseLoader)
-                if any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in events):
-                    return yaml.compose(text, Loader=_Loader)
-            return yaml.compose(text, Loader=yaml.CBaseLoader)
+            if not _has_anchors(text):
+                return yaml.compose(text, Loader=yaml.CBaseLoader)
         except yaml.YAMLError:
             pass
     return yaml.compose(text, Loader=_Loader)
+
+
+def _has_anchors(text: str) -> bool:
+    if "&" not in text and "*" not in text:  # an anchor or an alias is written with one of these
+        return False
+    events = yaml.parse(text, Loader=yaml.CBaseLoader)
+    return any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in events)
 
 
 class _Loader(yaml.SafeLoader):
