@@ -221,14 +221,14 @@ def _own_resources(out: pikepdf.Pdf, page: pikepdf.Page) -> None:
     page.contents_coalesce()
     drawn = {Name("/" + name.decode("latin-1")) for name in _DRAWN.findall(page.obj.Contents.read_bytes())}
     own = Dictionary()
-    for key in shared.keys():
+    for key in sorted(shared.keys()):  # a set: in hash order otherwise, and the objects numbered so
         if key == Name.XObject:
             continue
         if isinstance(shared[key], Dictionary) and not shared[key].is_indirect:
             shared[key] = out.make_indirect(shared[key])
         own[key] = shared[key]
     forms = shared.get(Name.XObject, Dictionary())
-    own.XObject = Dictionary({key: forms[key] for key in forms.keys() if key in drawn})
+    own.XObject = Dictionary({key: forms[key] for key in sorted(forms.keys()) if key in drawn})
     page.obj.Resources = own
 
 

@@ -9,18 +9,23 @@ when page numbers move.
 """
 from __future__ import annotations
 
+import contextlib
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from booklet import view
 from booklet.assemble import DIGIT_SETS, Bookmark, Folio, Metadata, Number, assemble, place_anchors
+from booklet.flow import Block, Flow, Laid, lay_out
 from booklet.impose import saddle_stitch
 from booklet.load import Project
 from booklet.manifest import tool
 from booklet.pool import Pool
-from booklet.render import Job, Output, Rendered, RenderError, render_many
-from booklet.templating import render_template
+from booklet.render import Output, Rendered, Renderer, RenderError, render_pdf, write_atomic
+from booklet.templating import render_macro, render_template
 
 READING_COPY = "便民服务一本通.pdf"
 PRINT_COPY = "便民服务一本通-印刷版.pdf"
@@ -57,19 +62,20 @@ def item_height(part: Rendered, item: view.ServiceView, page: PageFormat) -> flo
 @dataclass(frozen=True)
 class Part:
     key: str
-    template: str
-    context: dict[str, Any]
     header: str | None
     """The running header; None for a page with no folio at all (the covers)."""
     bookmarks: list[Bookmark] = field(default_factory=list)
+    template: str | None = None
+    """None for a part that flows (booklet/flow.py)."""
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 def render(project: Project, *, large_print: bool = False, pool: Pool,
            cache: Path | None = None) -> list[Output]:
     """The reading copy and the print copy; with `large_print`, the large-print copy alone.
 
-    With a `cache` folder, parts laid out before are reused: a rebuild lays out only the parts
-    whose content changed.
+    With a `cache` folder, parts laid out before are reused: a rebuild lays out only the parts,
+    and the segments of a chapter or directory, whose content changed.
     """
     chapters = view.chapters(project)
     offices = view.offices(project)
@@ -78,55 +84,62 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     pad_to = 2 if large_print else 4  # even for duplex A4; a multiple of 4 to fold and staple
 
     front = [
-        Part("cover", "booklet/cover.html", common, header=None),
-        Part("guide", "booklet/guide.html", {**common, "service_count": len(project.services)},
-             header="使用说明", bookmarks=[Bookmark(1, "使用说明", "guide")]),
+        Part("cover", None, template="booklet/cover.html", context=common),
+        Part("guide", "使用说明", [Bookmark(1, "使用说明", "guide")], "booklet/guide.html",
+             {**common, "service_count": len(project.services)}),
     ]
     chapter_parts = [
-        Part(f"chapter-{c.number}", "booklet/chapter.html",
-             {**common, "chapter": c, "material_count": view.material_count, "short": set()}, header=c.title,
-             bookmarks=[Bookmark(1, c.title, c.anchor)]
-             + [Bookmark(2, s.service.name, s.anchor) for s in c.services])
+        Part(f"chapter-{c.number}", c.title,
+             [Bookmark(1, c.title, c.anchor)] + [Bookmark(2, s.service.name, s.anchor) for s in c.services])
         for c in chapters
     ]
-    directories = [
-        Part("offices", "booklet/offices.html", {**common, "offices": offices}, header="站所目录",
-             bookmarks=[Bookmark(1, "站所目录", "offices")]),
-        Part("staff", "booklet/staff.html", {**common, "offices": offices}, header="干部目录",
-             bookmarks=[Bookmark(1, "干部目录", "staff")]),
-    ]
-    supervision = Part("supervision", "booklet/supervision.html", common, header="监督投诉",
-                       bookmarks=[Bookmark(1, "监督投诉", "supervision")])
-    notes = Part("notes", "booklet/notes.html", {**common, "lines": 18 if large_print else 16}, header="备注")
-    back = Part("back", "booklet/back.html", common, header=None)
+    directories = [Part("offices", "站所目录", [Bookmark(1, "站所目录", "offices")]),
+                   Part("staff", "干部目录", [Bookmark(1, "干部目录", "staff")])]
+    supervision = Part("supervision", "监督投诉", [Bookmark(1, "监督投诉", "supervision")],
+                       "booklet/supervision.html", common)
+    notes = Part("notes", "备注", template="booklet/notes.html", context={**common, "lines": 18 if large_print else 16})
+    back = Part("back", None, template="booklet/back.html", context=common)
 
     slots = Slots()
-    index = Part("index", "booklet/index.html", {**common, "groups": view.index(chapters), "slot": slots},
-                 header="事项索引", bookmarks=[Bookmark(1, "事项索引", "index")])
+    index = Part("index", "事项索引", [Bookmark(1, "事项索引", "index")], "booklet/index.html",
+                 {**common, "groups": view.index(chapters), "slot": slots})
     # The contents list what the outline lists, after the contents themselves.
     toc = [mark for part in [front[1], *chapter_parts, *directories, index, supervision] for mark in part.bookmarks]
-    contents = Part("contents", "booklet/contents.html", {**common, "entries": toc, "slot": slots},
-                    header="目录", bookmarks=[Bookmark(1, "目录", "contents")])
+    contents = Part("contents", "目录", [Bookmark(1, "目录", "contents")], "booklet/contents.html",
+                    {**common, "entries": toc, "slot": slots})
 
     order = [*front, contents, *chapter_parts, *directories, index, supervision]
     # Every header, the notes' too (whether there are notes pages depends on the page count):
     # so the stamps are laid out with the parts, not after them.
     headers = list(dict.fromkeys(p.header for p in [*order, notes] if p.header))
-    stamps = Part("folio", "booklet/folio.html", {**common, "headers": headers, "digit_sets": DIGIT_SETS},
-                  header=None)
-    first = _render(project, cache, [*order, notes, back, stamps], pool)
-    rendered = dict(zip([p.key for p in [*order, notes, back, stamps]], first, strict=True))
-    _keep_short_items_whole(project, cache, chapters, chapter_parts, rendered, page_format, pool)
+    stamps = Part("folio", None, template="booklet/folio.html",
+                  context={**common, "headers": headers, "digit_sets": DIGIT_SETS})
 
-    if rendered["notes"].pages != 1:
+    renderer = Renderer(project.data_dir, pool, cache, salt=tool())
+    documents = [p for p in [*order, notes, back, stamps] if p.template]
+    # Submitted first, so that the processes have work while the flows are put together.
+    futures = {p.key: renderer.render(render_template(p.template, **p.context), f"一本通（{p.header or p.key}）")
+               for p in documents}
+    record = _Record(cache, "large" if large_print else "a5")
+    items = ShortItems(renderer, record, page_format, common)
+    flows = [Flow(part.key, "booklet/chapter.html", {**common, "chapter": c}, [items.block(s) for s in c.services],
+                  f"一本通（{c.title}）") for part, c in zip(chapter_parts, chapters, strict=True)]
+    flows += _directories(offices, common)
+    rendered = lay_out(flows, renderer, record.cuts, top=page_format.top * _PX_PER_MM, settle=items.settle)
+    rendered |= {key: [future.result()] for key, future in futures.items()}
+    items.remember()
+    record.save()
+    renderer.prune()
+
+    if rendered["notes"][0].pages != 1:
         raise RenderError("备注页排成了多页：请检查 templates/booklet/notes.html")
-    body_pages = sum(rendered[p.key].pages for p in order)
-    padding = -(body_pages + rendered["back"].pages) % pad_to
+    body_pages = sum(r.pages for p in order for r in rendered[p.key])
+    padding = -(body_pages + rendered["back"][0].pages) % pad_to
     layout = order + [notes] * padding + [back]
-    parts = [rendered[p.key] for p in layout]
+    parts = [r for p in layout for r in rendered[p.key]]
 
-    anchors, starts = place_anchors(parts)
-    folios = _folios(layout, parts, starts, headers)
+    anchors, _ = place_anchors(parts)
+    folios = _folios(layout, rendered, headers)
     numbers = [Number(anchors[box].page, digits, anchors[target].page + 1, anchors[f"{box}-end"].x, anchors[box].y)
                for box, (target, digits) in slots.targets.items()]
 
@@ -137,50 +150,152 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
         date=project.org.edition.date,
     )
     bookmarks = [mark for part in layout for mark in part.bookmarks]
-    reading = assemble(parts, rendered["folio"], folios, numbers, len(headers), bookmarks, meta)
+    reading = assemble(parts, rendered["folio"][0], folios, numbers, len(headers), bookmarks, meta)
     pages = sum(p.pages for p in parts)
     if large_print:
         return [Output(LARGE_PRINT, reading, pages)]
     return [Output(READING_COPY, reading, pages), Output(PRINT_COPY, saddle_stitch(reading), pages // 4)]
 
 
-def _keep_short_items_whole(project: Project, cache: Path | None, chapters: list[view.Chapter], parts: list[Part],
-                            rendered: dict[str, Rendered], page: PageFormat, pool: Pool) -> None:
-    """An item that fits on a page must never be split across two.
+def _directories(offices: list[view.Office], common: dict[str, Any]) -> list[Flow]:
+    staffed = [o for o in offices if o.staff]
+    return [
+        Flow("offices", "booklet/offices.html", common,
+             [Block(o.anchor, render_macro(BLOCKS, "office", office=o)) for o in offices], "一本通（站所目录）"),
+        Flow("staff", "booklet/staff.html", common,
+             [block for o in staffed for block in [
+                 Block(f"staff-{o.station.id}", render_macro(BLOCKS, "office_heading", office=o)),
+                 *(Block(f"cadre-{c.id}", render_macro(BLOCKS, "person", c=c)) for c in o.staff)]],
+             "一本通（干部目录）"),
+    ]
 
-    The chapters were laid out with every item free to break; each item is measured there.
-    A chapter where an item that fits was split is laid out again with the items that fit
-    held together (`break-inside: avoid`); one that is longer than a page flows on.
+
+BLOCKS = "booklet/blocks.html"
+_PX_PER_MM = 96 / 25.4
+# A split item whose height measured across pages is more than a page and this much is longer
+# than a page for certain: the margins dropped at a page break (of a heading, the contact box)
+# are much smaller. One below it is measured alone.
+_SLACK_MM = 10
+
+
+class ShortItems:
+    """Which service items fit on a page, to keep them whole (`.service.short`, break-inside:
+    avoid); a longer one flows on from wherever it starts.
+
+    An item's height is the same wherever on a page it lands, as long as it is not split; the
+    chapters are laid out with the items thought to fit kept whole, and each item is measured
+    there. Heights are kept by the item's HTML, so a rebuild knows them; an item that changed is
+    first taken to fit as it did before. A split item that might have fitted is measured alone.
+    Where an item was kept whole or not when it should have been, its chapter is laid out again.
     """
-    again = []
-    for chapter, part in zip(chapters, parts, strict=True):
-        result = rendered[part.key]
-        short = {s.anchor for s in chapter.services if item_height(result, s, page) <= page.content}
-        split = [s for s in chapter.services if s.anchor in short
-                 and result.anchors[s.anchor].page != result.anchors[f"end-{s.service.id}"].page]
-        if split:
-            again.append(replace(part, context={**part.context, "short": short}))
-    for part, result in zip(again, _render(project, cache, again, pool), strict=True):
-        rendered[part.key] = result
+
+    def __init__(self, renderer: Renderer, record: _Record, page: PageFormat, common: dict[str, Any]) -> None:
+        self.renderer, self.record, self.page, self.common = renderer, record, page, common
+        self.views: dict[str, view.ServiceView] = {}
+        self.keys: dict[str, str] = {}
+        self.measured: dict[str, float] = {}  # by item key
+
+    def block(self, item: view.ServiceView, short: bool | None = None) -> Block:
+        """The item's block: kept whole if it fits, as far as known (`short` to say)."""
+        if item.anchor not in self.keys:
+            self.views[item.anchor] = item
+            self.keys[item.anchor] = self.renderer.key(self.record.variant + self._html(item, False))
+        if short is None:
+            height = self.record.heights.get(self.keys[item.anchor], self.record.last.get(item.anchor))
+            short = height is not None and height <= self.page.content
+        return Block(item.anchor, self._html(item, short))
+
+    def _html(self, item: view.ServiceView, short: bool) -> Markup:
+        return render_macro(BLOCKS, "service", view=item, short=short, material_count=view.material_count)
+
+    def remember(self) -> None:
+        """Every current item's height into the record, by its key and by its anchor."""
+        self.record.heights = {self.keys[anchor]: self._height(anchor) for anchor in self.keys}
+        self.record.last = {anchor: self._height(anchor) for anchor in self.keys}
+
+    def _height(self, anchor: str) -> float:
+        """As measured in this build, or before; one never measured is taken not to fit."""
+        key = self.keys[anchor]
+        return self.measured.get(key, self.record.heights.get(key, self.page.height))
+
+    def settle(self, laid: list[Laid]) -> list[Flow]:
+        chapters = [result for result in laid if result.flow.key.startswith("chapter-")]
+        split: set[str] = set()
+        uncertain = []
+        for result in chapters:
+            for piece in result.pieces:
+                for block in result.flow.blocks[piece.start:piece.stop]:
+                    item = self.views[block.anchor]
+                    height = item_height(piece.rendered, item, self.page)
+                    if piece.rendered.anchors[item.anchor].page != piece.rendered.anchors[f"end-{item.service.id}"].page:
+                        split.add(item.anchor)
+                        if height <= self.page.content + _SLACK_MM:
+                            uncertain.append(item)
+                            continue
+                    self.measured[self.keys[item.anchor]] = height
+        if uncertain:
+            self._measure_alone(uncertain)
+        again = []
+        for result in chapters:
+            flow = result.flow
+            fits = [self._height(b.anchor) <= self.page.content for b in flow.blocks]
+            canonical = [self.block(self.views[b.anchor], short) for b, short in zip(flow.blocks, fits, strict=True)]
+            wrong = [i for i, (was, now) in enumerate(zip(flow.blocks, canonical, strict=True)) if was != now]
+            if not wrong:
+                continue
+            starts = {piece.start for piece in result.pieces}
+            # A look-ahead told where a segment ends: it must have been laid out as it should be.
+            if any(flow.blocks[i].anchor in split or i in starts for i in wrong):
+                again.append(replace(flow, blocks=canonical))
+            else:  # kept whole or not, an item that was not split lays out the same
+                result.flow = replace(flow, blocks=canonical)
+        return again
+
+    def _measure_alone(self, items: list[view.ServiceView]) -> None:
+        html = render_template("booklet/measure.html", **self.common, blocks=[self._html(i, False) for i in items])
+        rendered = self.renderer.submit(render_pdf, html, self.renderer.data_dir, "一本通（测量事项高度）").result()
+        for item in items:
+            split = rendered.anchors[item.anchor].page != rendered.anchors[f"end-{item.service.id}"].page
+            self.measured[self.keys[item.anchor]] = self.page.height if split else item_height(rendered, item, self.page)
 
 
-def _render(project: Project, cache: Path | None, parts: list[Part], pool: Pool) -> list[Rendered]:
-    jobs = [Job(render_template(p.template, **p.context), f"一本通（{p.header or p.key}）") for p in parts]
-    return render_many(jobs, project.data_dir, pool, cache, salt=tool())
+class _Record:
+    """What the last build learnt about the flows, kept with the cache: where each was cut, and
+    each item's height (by its key, and by its anchor for an item that has changed since)."""
+
+    def __init__(self, cache: Path | None, variant: str) -> None:
+        self.variant = variant
+        self.path = cache / f"layout-{variant}.json" if cache else None
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8")) if self.path else {}
+        except (OSError, ValueError):
+            saved = {}
+        self.cuts: dict[str, list[str]] = saved.get("cuts", {})
+        self.heights: dict[str, float] = saved.get("heights", {})
+        self.last: dict[str, float] = saved.get("last", {})
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        record = {"cuts": self.cuts, "heights": self.heights, "last": self.last}
+        with contextlib.suppress(OSError):  # the next build would only lay out more
+            write_atomic(self.path, json.dumps(record, ensure_ascii=False).encode())
 
 
-def _folios(layout: list[Part], parts: list[Rendered], starts: list[int], headers: list[str]) -> list[Folio]:
+def _folios(layout: list[Part], rendered: dict[str, list[Rendered]], headers: list[str]) -> list[Folio]:
     """The header and number of every page that has a folio.
 
     A part's first page shows its title large, so it carries the page number only.
     """
     folios = []
-    for part, rendered, start in zip(layout, parts, starts, strict=True):
-        if part.header is None:
-            continue
-        for offset in range(rendered.pages):
-            header = headers.index(part.header) if offset else None
-            folios.append(Folio(start + offset, header, start + offset + 1))
+    start = 0
+    for part in layout:
+        pages = sum(r.pages for r in rendered[part.key])
+        if part.header is not None:
+            for offset in range(pages):
+                header = headers.index(part.header) if offset else None
+                folios.append(Folio(start + offset, header, start + offset + 1))
+        start += pages
     return folios
 
 

@@ -1,6 +1,7 @@
 """HTML to PDF with WeasyPrint, where anything WeasyPrint complains about fails the build."""
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import hashlib
 import json
@@ -11,6 +12,7 @@ import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, Callable
 
 from booklet.paths import FONTS, TEMPLATES
 from booklet.pool import Pool
@@ -74,11 +76,12 @@ def _collect_weasyprint_logs():
         logger.propagate = propagate
 
 
-def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0) -> Rendered:
-    """Render `html` (whose relative links resolve in templates/) to PDF bytes.
+@contextlib.contextmanager
+def laid_out(html: str, data_dir: Path, what: str):
+    """The WeasyPrint document of `html` (whose relative links resolve in templates/), for the
+    block to write: whatever WeasyPrint logs while it is laid out or written fails the render.
 
-    `what` names the document in error messages. `zoom` scales everything, the pages too
-    (WeasyPrint's zoom); anchors are where they land on the scaled pages.
+    `what` names the document in error messages.
     """
     # WeasyPrint takes half a second to import: only when there is something to render.
     from booklet.engine import FatalURLFetchingError, weasyprint
@@ -87,21 +90,37 @@ def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0) -> Rende
     fetcher = SandboxFetcher([data_dir, TEMPLATES, FONTS])
     with _collect_weasyprint_logs() as logs:
         try:
-            document = weasyprint.HTML(
+            yield weasyprint.HTML(
                 string=html, base_url=str(TEMPLATES) + os.sep, url_fetcher=fetcher
             ).render(font_config=_font_config())
-            pdf = document.write_pdf(zoom=zoom)
         except FatalURLFetchingError as exc:
             raise RenderError(f"{what}：{exc}") from None
     if logs.messages:
         details = "；".join(dict.fromkeys(logs.messages))
         raise RenderError(f"{what} 排版出错：{details}")
+
+
+def written(document, pages: list | None = None, zoom: float = 1.0) -> Rendered:
+    """`pages` of a laid-out `document` (all of them by default) as PDF bytes, with the anchors
+    on them; anchors are where they land on pages scaled by `zoom`."""
+    if pages is None:
+        pages = document.pages
+    elif len(pages) != len(document.pages):
+        document = document.copy(pages)
+    pdf = document.write_pdf(zoom=zoom)
     anchors: dict[str, Anchor] = {}
-    for index, page in enumerate(document.pages):
+    for index, page in enumerate(pages):
         for name, (x, y, *_) in page.anchors.items():
             # An element that spans pages is listed on each of them: it starts on the first.
             anchors.setdefault(name, Anchor(index, x * PX_TO_PT * zoom, (page.height - y) * PX_TO_PT * zoom))
-    return Rendered(pdf, len(document.pages), anchors)
+    return Rendered(pdf, len(pages), anchors)
+
+
+def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0) -> Rendered:
+    """Render `html` to PDF; `zoom` scales everything, the pages too (WeasyPrint's zoom)."""
+    with laid_out(html, data_dir, what) as document:
+        result = written(document, zoom=zoom)
+    return result
 
 
 @dataclass(frozen=True)
@@ -114,51 +133,65 @@ class Output:
     pages: int
 
 
-@dataclass(frozen=True)
-class Job:
-    """One document to render: its HTML and its name for messages."""
-
-    html: str
-    what: str
-
-
-def render_many(jobs: list[Job], data_dir: Path, pool: Pool, cache: Path | None = None,
-                salt: str = "") -> list[Rendered]:
-    """Render independent documents, over the `pool`'s processes.
+class Renderer:
+    """Documents rendered over a pool's processes, and kept.
 
     With a `cache` folder, a document whose HTML (and `salt`: the templates, CSS, fonts and
     code) was rendered before is taken from there, so a rebuild lays out only what changed.
     """
-    keys = [hashlib.sha256((salt + job.html).encode()).hexdigest() for job in jobs]
-    results = [_cached(cache, key) if cache else None for key in keys]
-    missing = [index for index, result in enumerate(results) if result is None]
-    fresh = pool.map(render_pdf, [(jobs[i].html, data_dir, jobs[i].what) for i in missing])
-    for index, result in zip(missing, fresh, strict=True):
-        results[index] = result
-        if cache:
-            _store(cache, keys[index], result)
-    if cache:
-        _prune(cache)
-    return results
+
+    def __init__(self, data_dir: Path, pool: Pool, cache: Path | None, salt: str) -> None:
+        self.data_dir, self.pool, self.cache, self.salt = data_dir, pool, cache, salt
+
+    def key(self, html: str) -> str:
+        return hashlib.sha256((self.salt + html).encode()).hexdigest()
+
+    def cached(self, html: str) -> Rendered | None:
+        if self.cache is None:
+            return None
+        key = self.key(html)
+        try:
+            pdf = (self.cache / f"{key}.pdf").read_bytes()
+            meta = json.loads((self.cache / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        (self.cache / f"{key}.pdf").touch()  # used: kept by prune
+        return Rendered(pdf, meta["pages"], {name: Anchor(*where) for name, where in meta["anchors"].items()})
+
+    def store(self, html: str, result: Rendered) -> None:
+        if self.cache is None:
+            return
+        key = self.key(html)
+        meta = {"pages": result.pages, "anchors": {n: [a.page, a.x, a.y] for n, a in result.anchors.items()}}
+        write_atomic(self.cache / f"{key}.pdf", result.pdf)
+        write_atomic(self.cache / f"{key}.json", json.dumps(meta).encode())
+
+    def render(self, html: str, what: str) -> concurrent.futures.Future:
+        """A future of `html` rendered (`what` names it in messages): from the cache, or laid out."""
+        if (result := self.cached(html)) is not None:
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            future.set_result(result)
+            return future
+        return self.submit(render_pdf, html, self.data_dir, what, keep=html)
+
+    def submit(self, function: Callable, *args: Any, keep: str | None = None) -> concurrent.futures.Future:
+        """`function(*args)` in the pool; with `keep`, its Rendered result is stored under that HTML."""
+        future = self.pool.submit(function, *args)
+        if keep is not None:
+            future.add_done_callback(lambda done: self._keep(keep, done))
+        return future
+
+    def _keep(self, html: str, done: concurrent.futures.Future) -> None:
+        if not done.cancelled() and done.exception() is None and done.result() is not None:
+            with contextlib.suppress(OSError):  # a cache that cannot be written costs time, not the build
+                self.store(html, done.result())
+
+    def prune(self) -> None:
+        if self.cache is not None:
+            _prune(self.cache)
 
 
 CACHE_DAYS = 14
-
-
-def _cached(cache: Path, key: str) -> Rendered | None:
-    try:
-        pdf = (cache / f"{key}.pdf").read_bytes()
-        meta = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    (cache / f"{key}.pdf").touch()  # used: kept by _prune
-    return Rendered(pdf, meta["pages"], {name: Anchor(*where) for name, where in meta["anchors"].items()})
-
-
-def _store(cache: Path, key: str, result: Rendered) -> None:
-    meta = {"pages": result.pages, "anchors": {n: [a.page, a.x, a.y] for n, a in result.anchors.items()}}
-    write_atomic(cache / f"{key}.pdf", result.pdf)
-    write_atomic(cache / f"{key}.json", json.dumps(meta).encode())
 
 
 def _prune(cache: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import cache
 
 import jinja2
+from markupsafe import Markup
 
 from booklet import qr
 from booklet.paths import TEMPLATES
@@ -29,3 +30,8 @@ def environment() -> jinja2.Environment:
 
 def render_template(name: str, **context) -> str:
     return environment().get_template(name).render(**context)
+
+
+def render_macro(name: str, macro: str, **arguments) -> Markup:
+    """A macro of a template, called from Python: markup, escaped as the template escapes."""
+    return getattr(environment().get_template(name).module, macro)(**arguments)

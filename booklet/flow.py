@@ -1,0 +1,206 @@
+"""Parts that run on from page to page (a chapter, a directory), laid out again after a change
+only where it changed.
+
+Such a part is a head (its title) and a run of blocks: service items, offices, people. The
+first time it is laid out whole, and the blocks that start a page there are places where it can
+be cut. A segment from one such block up to the next lays out on its own as the very same
+pages, provided that
+- it starts as that page did, after a break that was not forced: WeasyPrint drops the top
+  margins there, on a page after the first only. So a segment opens with an empty block as tall
+  as a page (`.resumes`), its first block breaks to a second page, and the first is not kept;
+- the block after it still starts a page. That block is laid out too, as a look-ahead, and
+  its pages are not kept.
+A change re-lays the segments it touches. Where a look-ahead no longer starts a page (a block
+grew), the part is laid out whole again, which also finds the new places to cut.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from markupsafe import Markup
+
+from booklet.render import Rendered, Renderer, laid_out, written
+from booklet.templating import render_template
+
+# Pages in a segment, at least: each is a document of its own, with its own font subsets.
+SEGMENT_PAGES = 8
+# Times a flow is laid out whole again, at most. Settling a chapter needs two at worst: a
+# segment that no longer fits, then its items measured and found to fit otherwise.
+ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Block:
+    anchor: str
+    """The id of the block's outermost element."""
+    html: Markup
+
+
+@dataclass(frozen=True)
+class Flow:
+    key: str
+    """Names the part in the record of where it was cut: the same part in every build."""
+    template: str
+    """Lays out `blocks`, after the head or, with `resumes`, after the empty block that starts a segment."""
+    context: dict[str, Any]
+    blocks: list[Block]
+    what: str
+    """Names the part in messages."""
+
+    def html(self, start: int = 0, stop: int | None = None) -> str:
+        """The blocks from `start` up to `stop`, with the head if `start` is 0."""
+        return render_template(self.template, **self.context, resumes=start > 0,
+                               blocks=[block.html for block in self.blocks[start:stop]])
+
+    def segment_html(self, start: int, stop: int) -> str:
+        """The segment of blocks [start, stop) with its look-ahead, the block at `stop`."""
+        return self.html(start, stop + 1)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A segment laid out: blocks [start, stop), and whether it was rendered now or taken from the cache."""
+
+    start: int
+    stop: int
+    rendered: Rendered
+    fresh: bool = True
+
+
+@dataclass
+class Laid:
+    flow: Flow
+    pieces: list[Piece] = field(default_factory=list)
+
+
+Settle = Callable[[list[Laid]], list[Flow]]
+"""Told how the parts were laid out, answers with the parts to lay out whole again, their blocks
+changed (a chapter's items found to fit on a page are to be kept whole). It may also set a
+`Laid.flow` to other blocks that lay out as the same pages."""
+
+
+def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], top: float,
+            settle: Settle) -> dict[str, list[Rendered]]:
+    """Each flow's pages, as one or more documents in order.
+
+    `cuts` has, per flow key, the anchors of the blocks it was cut before last time; it is
+    updated. `top`: where the content of a page starts, in CSS pixels from its top edge.
+    """
+    tries = {flow.key: _try(flow, renderer, cuts.get(flow.key), top) for flow in flows}
+    laid = {flow.key: _collect(flow, tries[flow.key]) for flow in flows}
+    again = [flow for flow in flows if laid[flow.key] is None]
+    again += settle([result for result in laid.values() if result is not None])
+    for _ in range(ROUNDS):
+        if not again:
+            break
+        wholes = [(flow, _whole(flow, renderer, top)) for flow in again]
+        for flow, future in wholes:
+            laid[flow.key] = Laid(flow, _pieces(flow, future.result()))
+        again = settle([laid[flow.key] for flow, _ in wholes])
+    for original, result in zip(flows, laid.values(), strict=True):
+        flow = result.flow
+        for piece in result.pieces:
+            if piece.fresh or flow is not original:  # laid out now, or found to stand for other HTML
+                renderer.store(flow.segment_html(piece.start, piece.stop), piece.rendered)
+        cuts[flow.key] = [flow.blocks[piece.start].anchor for piece in result.pieces[1:]]
+    return {key: [piece.rendered for piece in laid[key].pieces] for key in tries}
+
+
+def _try(flow: Flow, renderer: Renderer, cut_before: list[str] | None,
+         top: float) -> list[tuple[int, int, concurrent.futures.Future, bool]] | concurrent.futures.Future:
+    """Futures of the segments, if the flow was cut before; else of the whole flow."""
+    if cut_before is None:
+        return _whole(flow, renderer, top)
+    index = {block.anchor: i for i, block in enumerate(flow.blocks)}
+    bounds = [0, *sorted({index[anchor] for anchor in cut_before if anchor in index} - {0}), len(flow.blocks)]
+    segments = []
+    for start, stop in zip(bounds, bounds[1:]):
+        html = flow.segment_html(start, stop)
+        if (result := renderer.cached(html)) is not None:
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            future.set_result(result)
+            segments.append((start, stop, future, False))
+            continue
+        lookahead = flow.blocks[stop].anchor if stop < len(flow.blocks) else None
+        segments.append((start, stop, renderer.submit(lay_out_segment, html, renderer.data_dir, flow.what,
+                                                      flow.blocks[start].anchor if start else None, lookahead, top),
+                         True))
+    return segments
+
+
+def _whole(flow: Flow, renderer: Renderer, top: float) -> concurrent.futures.Future:
+    return renderer.submit(lay_out_whole, flow.html(), renderer.data_dir, flow.what,
+                           [block.anchor for block in flow.blocks], top)
+
+
+def _collect(flow: Flow, attempt) -> Laid | None:
+    """The flow laid out, or None where a segment's look-ahead did not start a page."""
+    if isinstance(attempt, concurrent.futures.Future):
+        return Laid(flow, _pieces(flow, attempt.result()))
+    pieces = [Piece(start, stop, future.result(), fresh) for start, stop, future, fresh in attempt]
+    if any(piece.rendered is None for piece in pieces):
+        return None
+    return Laid(flow, pieces)
+
+
+def _pieces(flow: Flow, segments: list[tuple[int, Rendered]]) -> list[Piece]:
+    stops = [start for start, _ in segments[1:]] + [len(flow.blocks)]
+    return [Piece(start, stop, rendered) for (start, rendered), stop in zip(segments, stops, strict=True)]
+
+
+# In the worker processes.
+
+def lay_out_whole(html: str, data_dir: Path, what: str, anchors: list[str], top: float) -> list[tuple[int, Rendered]]:
+    """The whole flow, written as segments of at least SEGMENT_PAGES pages, each from a block
+    that starts a page: (index of its first block, its pages)."""
+    with laid_out(html, data_dir, what) as document:
+        pages = document.pages
+        first = _first_pages(pages)
+        starts = [(0, 0)]
+        for index, anchor in enumerate(anchors[1:], 1):
+            page = first.get(anchor)
+            if page and page - starts[-1][1] >= SEGMENT_PAGES and _at_top(pages[page], anchor, top):
+                starts.append((index, page))
+        ends = [page for _, page in starts[1:]] + [len(pages)]
+        segments = [(index, written(document, pages[page:end])) for (index, page), end in zip(starts, ends)]
+    return segments
+
+
+def lay_out_segment(html: str, data_dir: Path, what: str, first: str | None, lookahead: str | None,
+                    top: float) -> Rendered | None:
+    """A segment's pages, or None if it does not lay out as it did in the whole flow.
+
+    `first`: the anchor of its first block if the segment resumes the flow (else it starts it,
+    with its head); `lookahead`: the anchor of the block after it, which must start a page.
+    """
+    with laid_out(html, data_dir, what) as document:
+        pages = document.pages
+        where = _first_pages(pages)
+        skip = 0
+        if first is not None:
+            skip = 1
+            if where.get(first) != 1 or not _at_top(pages[1], first, top):
+                return None
+        stop = len(pages)
+        if lookahead is not None:
+            stop = where.get(lookahead, 0)
+            if stop <= skip or not _at_top(pages[stop], lookahead, top):
+                return None
+        result = written(document, pages[skip:stop])
+    return result
+
+
+def _first_pages(pages) -> dict[str, int]:
+    """The page each anchor starts on (an element that runs over pages is on each of them)."""
+    first: dict[str, int] = {}
+    for index, page in enumerate(pages):
+        for name in page.anchors:
+            first.setdefault(name, index)
+    return first
+
+
+def _at_top(page, anchor: str, top: float) -> bool:
+    return abs(page.anchors[anchor][1] - top) < 0.01
