@@ -42,6 +42,40 @@ def share_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
     for source, descriptors in programs.users.items():
         if len({d.FontFile3.objgen for d in descriptors}) > 1:  # else already one subset
             _replace_program(pdf, fonts_dir / source.filename, descriptors, programs.glyphs[source])
+    _share_dictionaries(pdf, programs)
+
+
+def _share_dictionaries(pdf: pikepdf.Pdf, programs: _Programs) -> None:
+    """One font dictionary per file in fonts/ for all the parts: each part's own lists the
+    widths and the text of the glyphs it draws, and the parts (a chapter's segments) draw
+    mostly the same ones. A font whose text for a glyph differs from another's keeps its own."""
+    source_of = {d.objgen: source for source, descriptors in programs.users.items() for d in descriptors}
+    groups: dict[FontFile, list[pikepdf.Dictionary]] = {}
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get(Name.Subtype) == Name.Type0 \
+                and Name.ToUnicode in obj and len(obj.get(Name.DescendantFonts, [])) == 1:
+            descriptor = obj.DescendantFonts[0].get(Name.FontDescriptor)
+            if descriptor is not None and descriptor.objgen in source_of:
+                groups.setdefault(source_of[descriptor.objgen], []).append(obj)
+    instead: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    for fonts in groups.values():
+        shared, widths, text = fonts[0], {}, {}
+        for font in fonts:
+            own_text = _unicode_map(font.ToUnicode.read_bytes())
+            if any(text.get(cid, chars) != chars for cid, chars in own_text.items()):
+                continue
+            text.update(own_text)
+            widths.update(_widths(font.DescendantFonts[0].get(Name.W, pikepdf.Array())))
+            instead[font.objgen] = shared
+        shared.DescendantFonts[0].W = _widths_array(dict(sorted(widths.items())))
+        shared.ToUnicode = pikepdf.Stream(pdf, _to_unicode_cmap(dict(sorted(text.items()))))
+    for obj in list(pdf.objects):
+        resources = obj.get(Name.Resources) if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) else None
+        if isinstance(resources, pikepdf.Dictionary) and isinstance(resources.get(Name.Font), pikepdf.Dictionary):
+            fonts = resources.Font
+            for name in sorted(fonts.keys()):
+                if fonts[name].is_indirect and fonts[name].objgen in instead:
+                    fonts[name] = instead[fonts[name].objgen]
 
 
 def trim_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:

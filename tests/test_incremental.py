@@ -190,3 +190,64 @@ def test_a_photo_checked_before_is_not_decoded_again_until_it_changes(built, min
     result = run_cli("build", "--data", "data", "--out", "output")
     assert result.code == 1
     assert "照片「photos/zhangsan.jpg」已损坏或不完整" in result.stderr
+
+
+def _laid_out_since(cache: Path, before: set[Path]) -> int:
+    """Pages of the documents laid out since `before` (the cache keeps each with its page count)."""
+    import json
+
+    return sum(json.loads(p.read_text(encoding="utf-8"))["pages"] for p in cache.glob("*.json")
+               if len(p.stem) == 64 and p not in before)
+
+
+@pytest.fixture
+def demo_copy(demo_output: Path, workdir: Path) -> Path:
+    """The demo data at ./data, and its build with the cache at ./output."""
+    import json
+    import shutil
+
+    from conftest import DEMO
+
+    shutil.copytree(DEMO, workdir / "data")
+    shutil.copytree(demo_output, workdir / "output")
+    cuts = json.loads((workdir / "output" / ".cache" / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
+    # 户籍与证明 (chapter 4) is long enough to be cut: its second segment starts at 无犯罪记录证明.
+    assert cuts["chapter-4"] == ["service-wuzuifan-zhengming"], cuts
+    return workdir / "data"
+
+
+def _same_as_a_fresh_build(workdir: Path) -> None:
+    assert run_cli("build", "--data", "data", "--out", "fresh", "--force").code == 0
+    for name in (READING, PRINT):
+        assert (workdir / "output" / name).read_bytes() == (workdir / "fresh" / name).read_bytes(), name
+
+
+def test_an_edit_lays_out_again_only_the_segment_of_the_chapter_it_is_in(demo_copy: Path, workdir: Path):
+    cache = workdir / "output" / ".cache"
+    before = set(cache.glob("*.json"))
+    # In 社会救助对象身份证明开具, the last item of 户籍与证明: its second segment.
+    _edit(demo_copy / "services" / "huji-zhengming.yaml", "相关部门可以直接查询", "有关部门可以直接查询")
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+    pages = len(page_texts(workdir / "output" / READING))
+    assert 0 < _laid_out_since(cache, before) <= 4, pages  # that segment, not the chapter's 11 pages
+    assert "有关部门可以直接查询" in "".join(page_texts(workdir / "output" / READING))
+    _same_as_a_fresh_build(workdir)
+
+
+def test_a_chapter_whose_segments_no_longer_fit_is_laid_out_whole_again(demo_copy: Path, workdir: Path):
+    """无犯罪记录证明 starts the second segment of 户籍与证明. The item before it loses its notes,
+    and it grows longer than a page: no longer kept whole, it starts below that item, so the
+    segment before it no longer ends where it did. The chapter is laid out whole again and cut
+    elsewhere, and comes out as a fresh build does."""
+    import json
+
+    _edit(demo_copy / "services" / "huji-zhengming.yaml",
+          "    notes:\n      - 居住证每年签注一次，逾期未签注的，居住证使用功能中止；补办签注后恢复。\n", "")
+    conditions = "".join(f"      - 第 {n} 条受理条件，写得足够长，让这个事项比一页还长，不能再整页排在一起。\n"
+                         for n in range(1, 40))
+    _edit(demo_copy / "services" / "huji-zhengming.yaml", "      - 因就业、出国（境）、入学等需要证明本人无犯罪记录的。\n",
+          "      - 因就业、出国（境）、入学等需要证明本人无犯罪记录的。\n" + conditions)
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+    cuts = json.loads((workdir / "output" / ".cache" / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
+    assert cuts["chapter-4"] != ["service-wuzuifan-zhengming"]
+    _same_as_a_fresh_build(workdir)
