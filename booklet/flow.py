@@ -106,6 +106,12 @@ def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], t
             if piece.fresh or flow is not original:  # laid out now, or found to stand for other HTML
                 renderer.store(flow.segment_html(piece.start, piece.stop), piece.rendered)
         cuts[flow.key] = [flow.blocks[piece.start].anchor for piece in result.pieces[1:]]
+        if any(piece.rendered.pages > 3 * SEGMENT_PAGES for piece in result.pieces):
+            # A segment that grew long (or a part first laid out when it was short) is cut
+            # only when laid out whole: the next build does that.
+            del cuts[flow.key]
+    for key in set(cuts) - set(tries):  # a chapter that is gone
+        del cuts[key]
     return {key: [piece.rendered for piece in laid[key].pieces] for key in tries}
 
 

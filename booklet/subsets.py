@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from functools import cache
 from typing import Iterable
 from pathlib import Path
@@ -48,7 +49,7 @@ def share_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
 def _share_dictionaries(pdf: pikepdf.Pdf, programs: _Programs) -> None:
     """One font dictionary per file in fonts/ for all the parts: each part's own lists the
     widths and the text of the glyphs it draws, and the parts (a chapter's segments) draw
-    mostly the same ones. A font whose text for a glyph differs from another's keeps its own."""
+    mostly the same ones. A font whose text for a glyph differs from most others' keeps its own."""
     source_of = {d.objgen: source for source, descriptors in programs.users.items() for d in descriptors}
     groups: dict[FontFile, list[pikepdf.Dictionary]] = {}
     for obj in pdf.objects:
@@ -59,16 +60,24 @@ def _share_dictionaries(pdf: pikepdf.Pdf, programs: _Programs) -> None:
                 groups.setdefault(source_of[descriptor.objgen], []).append(obj)
     instead: dict[tuple[int, int], pikepdf.Dictionary] = {}
     for fonts in groups.values():
-        shared, widths, text = fonts[0], {}, {}
-        for font in fonts:
-            own_text = _unicode_map(font.ToUnicode.read_bytes())
-            if any(text.get(cid, chars) != chars for cid, chars in own_text.items()):
-                continue
-            text.update(own_text)
+        maps = [_unicode_map(font.ToUnicode.read_bytes()) for font in fonts]
+        # One glyph can stand for two characters (• and ·): the text most parts give it wins.
+        votes: dict[int, Counter] = {}
+        for own in maps:
+            for cid, chars in own.items():
+                votes.setdefault(cid, Counter())[chars] += 1
+        text = {cid: counts.most_common(1)[0][0] for cid, counts in votes.items()}
+        agreeing = [(font, own) for font, own in zip(fonts, maps, strict=True)
+                    if all(text[cid] == chars for cid, chars in own.items())]
+        if len(agreeing) < 2:
+            continue
+        shared, widths = agreeing[0][0], {}
+        for font, _ in agreeing:
             widths.update(_widths(font.DescendantFonts[0].get(Name.W, pikepdf.Array())))
             instead[font.objgen] = shared
+        used = {cid for _, own in agreeing for cid in own}
         shared.DescendantFonts[0].W = _widths_array(dict(sorted(widths.items())))
-        shared.ToUnicode = pikepdf.Stream(pdf, _to_unicode_cmap(dict(sorted(text.items()))))
+        shared.ToUnicode = pikepdf.Stream(pdf, _to_unicode_cmap({cid: text[cid] for cid in sorted(used)}))
     for obj in list(pdf.objects):
         resources = obj.get(Name.Resources) if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) else None
         if isinstance(resources, pikepdf.Dictionary) and isinstance(resources.get(Name.Font), pikepdf.Dictionary):

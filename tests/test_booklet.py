@@ -282,6 +282,20 @@ def test_each_font_is_embedded_once_with_every_glyph_the_pages_use(reading):
     assert len(families) == len(set(families)), families
 
 
+def test_the_parts_share_one_font_dictionary_per_font(reading):
+    """Each part, and each segment of a chapter, lists the widths and text of the glyphs it
+    draws; the booklet lists them once per font, but for the odd part whose text for a glyph
+    differs from the others' (the same glyph draws • and ·)."""
+    from collections import Counter
+
+    import pikepdf
+
+    with pikepdf.open(reading) as pdf:
+        fonts = Counter(str(obj.BaseFont).split("+")[-1] for obj in pdf.objects
+                        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0")
+    assert len(fonts) == 4 and max(fonts.values()) <= 3, fonts
+
+
 def test_each_page_lists_its_own_folio_stamp_only(reading):
     """The pages of a part share WeasyPrint's resource dictionary: with every page's stamp in
     it, the print copy (each page a form with its resources) grew with the square of a part."""
