@@ -16,6 +16,7 @@ grew), the part is laid out whole again, which also finds the new places to cut.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -104,7 +105,8 @@ def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], t
         flow = result.flow
         for piece in result.pieces:
             if piece.fresh or flow is not original:  # laid out now, or found to stand for other HTML
-                renderer.store(flow.segment_html(piece.start, piece.stop), piece.rendered)
+                with contextlib.suppress(OSError):  # a cache that cannot be written costs time, not the build
+                    renderer.store(flow.segment_html(piece.start, piece.stop), piece.rendered)
         cuts[flow.key] = [flow.blocks[piece.start].anchor for piece in result.pieces[1:]]
         if any(piece.rendered.pages > 3 * SEGMENT_PAGES for piece in result.pieces):
             # A segment that grew long (or a part first laid out when it was short) is cut

@@ -1,7 +1,9 @@
 """Worker processes shared by everything one build renders, the booklet's parts first.
 
-The booklet is laid out in rounds (the parts, then again the chapters where an item that
-fits on a page was split) and put together in this process after them; the plates and cards
+The booklet is laid out in rounds (the parts and the segments of chapters, then whole the
+chapters that no longer lay out in the segments they had, or where an item was kept whole
+when it should not have been, or not when it should) and put together in this process after
+them; the plates and cards
 are independent batches. All of them go to one set of processes, so that a
 core left idle by the booklet's rounds takes a batch of plates. A task waits in order of
 priority: no more tasks are handed to the processes than there are processes, so a booklet
