@@ -1,7 +1,8 @@
 """The household booklet (一本通), laid out in parts and put together.
 
 Each part (front matter, one per chapter, the directories, the index) is its own WeasyPrint
-document, so parts render in parallel and no part depends on the page it starts on. Page
+document, or several for a long chapter or directory (its segments, booklet/flow.py), so
+parts render in parallel and no part depends on the page it starts on. Page
 numbers and running headers go on afterwards as a folio layer, stamped from a few pages of
 headers and digits. The contents and the index leave their numbers to it too: each number
 has a fixed-width box there, so they are laid out once, with everything else, and not again
@@ -172,9 +173,9 @@ def _directories(offices: list[view.Office], common: dict[str, Any]) -> list[Flo
 
 BLOCKS = "booklet/blocks.html"
 _PX_PER_MM = 96 / 25.4
-# A split item whose height measured across pages is more than a page and this much is longer
-# than a page for certain: the margins dropped at a page break (of a heading, the contact box)
-# are much smaller. One below it is measured alone.
+# A split item measured across the page break as more than a page plus this is surely longer
+# than a page: the top margins dropped at the break (a heading's, the contact box's) are much
+# smaller. A split item measured below that is measured again alone.
 _SLACK_MM = 10
 
 
