@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from booklet.render import Rendered, Renderer, laid_out, written
+from booklet.render import Rendered, Renderer, completed, laid_out, written
 from booklet.templating import render_template
 
 # Pages in a segment, at least: each is a document of its own, with its own font subsets.
@@ -128,9 +128,7 @@ def _try(flow: Flow, renderer: Renderer, cut_before: list[str] | None,
     for start, stop in zip(bounds, bounds[1:]):
         html = flow.segment_html(start, stop)
         if (result := renderer.cached(html)) is not None:
-            future: concurrent.futures.Future = concurrent.futures.Future()
-            future.set_result(result)
-            segments.append((start, stop, future, False))
+            segments.append((start, stop, completed(result), False))
             continue
         lookahead = flow.blocks[stop].anchor if stop < len(flow.blocks) else None
         segments.append((start, stop, renderer.submit(lay_out_segment, html, renderer.data_dir, flow.what,

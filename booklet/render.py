@@ -169,9 +169,7 @@ class Renderer:
     def render(self, html: str, what: str) -> concurrent.futures.Future:
         """A future of `html` rendered (`what` names it in messages): from the cache, or laid out."""
         if (result := self.cached(html)) is not None:
-            future: concurrent.futures.Future = concurrent.futures.Future()
-            future.set_result(result)
-            return future
+            return completed(result)
         return self.submit(render_pdf, html, self.data_dir, what, keep=html)
 
     def submit(self, function: Callable, *args: Any, keep: str | None = None) -> concurrent.futures.Future:
@@ -189,6 +187,13 @@ class Renderer:
     def prune(self) -> None:
         if self.cache is not None:
             _prune(self.cache)
+
+
+def completed(result: Any) -> concurrent.futures.Future:
+    """A future that already has its result: what the cache gave, among what the pool will give."""
+    future: concurrent.futures.Future = concurrent.futures.Future()
+    future.set_result(result)
+    return future
 
 
 CACHE_DAYS = 14
