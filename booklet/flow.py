@@ -10,8 +10,9 @@ pages, provided that
   as a page (`.resumes`), its first block breaks to a second page, and the first is not kept;
 - the block after it still starts a page. That block is laid out too, as a look-ahead, and
   its pages are not kept.
-A change re-lays the segments it touches. Where a look-ahead no longer starts a page (a block
-grew), the part is laid out whole again, which also finds the new places to cut.
+A change re-lays the segments it touches, and a segment that came out long is cut again where
+a block starts a page in it. Where a look-ahead no longer starts a page (a block grew), the part
+is laid out whole again, which also finds the new places to cut.
 """
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ class Block:
     anchor: str
     """The id of the block's outermost element."""
     html: Markup
+    sticky: bool = False
+    """Kept on the page of the block after it (a heading, break-after: avoid): a look-ahead
+    that is sticky takes that block along, or it would fit where in the part it does not."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,12 @@ class Flow:
 
     def segment_html(self, start: int, stop: int) -> str:
         """The segment of blocks [start, stop) with its look-ahead, the block at `stop`."""
-        return self.html(start, stop + 1)
+        return self.html(start, self.lookahead_stop(stop))
+
+    def lookahead_stop(self, stop: int) -> int:
+        if stop < len(self.blocks) and self.blocks[stop].sticky:
+            return stop + 2
+        return stop + 1
 
 
 @dataclass(frozen=True)
@@ -108,10 +117,6 @@ def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], t
                 with contextlib.suppress(OSError):  # a cache that cannot be written costs time, not the build
                     renderer.store(flow.segment_html(piece.start, piece.stop), piece.rendered)
         cuts[flow.key] = [flow.blocks[piece.start].anchor for piece in result.pieces[1:]]
-        if any(piece.rendered.pages > 3 * SEGMENT_PAGES for piece in result.pieces):
-            # A segment that grew long (or a part first laid out when it was short) is cut
-            # only when laid out whole: the next build does that.
-            del cuts[flow.key]
     for key in set(cuts) - set(tries):  # a chapter that is gone
         del cuts[key]
     return {key: [piece.rendered for piece in laid[key].pieces] for key in tries}
@@ -131,62 +136,63 @@ def _try(flow: Flow, renderer: Renderer, cut_before: list[str] | None,
             segments.append((start, stop, completed(result), False))
             continue
         lookahead = flow.blocks[stop].anchor if stop < len(flow.blocks) else None
+        inner = [(index, flow.blocks[index].anchor) for index in range(start + 1, stop)]
         segments.append((start, stop, renderer.submit(lay_out_segment, html, renderer.data_dir, flow.what,
-                                                      flow.blocks[start].anchor if start else None, lookahead, top),
+                                                      start, flow.blocks[start].anchor, inner, lookahead, top),
                          True))
     return segments
 
 
 def _whole(flow: Flow, renderer: Renderer, top: float) -> concurrent.futures.Future:
     return renderer.submit(lay_out_whole, flow.html(), renderer.data_dir, flow.what,
-                           [block.anchor for block in flow.blocks], top)
+                           list(enumerate(block.anchor for block in flow.blocks))[1:], top)
 
 
 def _collect(flow: Flow, attempt) -> Laid | None:
     """The flow laid out, or None where a segment's look-ahead did not start a page."""
     if isinstance(attempt, concurrent.futures.Future):
         return Laid(flow, _pieces(flow, attempt.result()))
-    pieces = [Piece(start, stop, future.result(), fresh) for start, stop, future, fresh in attempt]
-    if any(piece.rendered is None for piece in pieces):
-        return None
-    return Laid(flow, pieces)
+    segments = []
+    for start, _, future, fresh in attempt:
+        if (result := future.result()) is None:
+            return None
+        segments += result if fresh else [(start, result)]
+    return Laid(flow, _pieces(flow, segments, cached={start for start, _, _, fresh in attempt if not fresh}))
 
 
-def _pieces(flow: Flow, segments: list[tuple[int, Rendered]]) -> list[Piece]:
+def _pieces(flow: Flow, segments: list[tuple[int, Rendered]], cached: set[int] = frozenset()) -> list[Piece]:
     stops = [start for start, _ in segments[1:]] + [len(flow.blocks)]
-    return [Piece(start, stop, rendered) for (start, rendered), stop in zip(segments, stops, strict=True)]
+    return [Piece(start, stop, rendered, fresh=start not in cached)
+            for (start, rendered), stop in zip(segments, stops, strict=True)]
 
 
 # In the worker processes.
 
-def lay_out_whole(html: str, data_dir: Path, what: str, anchors: list[str], top: float) -> list[tuple[int, Rendered]]:
-    """The whole flow, written as segments of at least SEGMENT_PAGES pages, each from a block
-    that starts a page: (index of its first block, its pages)."""
+def lay_out_whole(html: str, data_dir: Path, what: str, anchors: list[tuple[int, str]],
+                  top: float) -> list[tuple[int, Rendered]]:
+    """The whole flow, written as segments: (index of its first block, its pages).
+
+    `anchors`: the blocks after the first, by index, where it may be cut."""
     with laid_out(html, data_dir, what) as document:
-        pages = document.pages
-        first = _first_pages(pages)
-        starts = [(0, 0)]
-        for index, anchor in enumerate(anchors[1:], 1):
-            page = first.get(anchor)
-            if page and page - starts[-1][1] >= SEGMENT_PAGES and _at_top(pages[page], anchor, top):
-                starts.append((index, page))
-        ends = [page for _, page in starts[1:]] + [len(pages)]
-        segments = [(index, written(document, pages[page:end])) for (index, page), end in zip(starts, ends)]
+        segments = _written_in_segments(document, document.pages, 0, anchors, top)
     return segments
 
 
-def lay_out_segment(html: str, data_dir: Path, what: str, first: str | None, lookahead: str | None,
-                    top: float) -> Rendered | None:
-    """A segment's pages, or None if it does not lay out as it did in the whole flow.
+def lay_out_segment(html: str, data_dir: Path, what: str, start: int, first: str, anchors: list[tuple[int, str]],
+                    lookahead: str | None, top: float) -> list[tuple[int, Rendered]] | None:
+    """A segment's pages, written as segments again if it came out long; None if it does not
+    lay out as it did in the whole flow.
 
-    `first`: the anchor of its first block if the segment resumes the flow (else it starts it,
-    with its head); `lookahead`: the anchor of the block after it, which must start a page.
+    `start`, `first`: the index and anchor of its first block; a segment from a block after the
+    first resumes the flow (else it starts it, with its head). `anchors`: the blocks after the
+    first, by their index in the flow; `lookahead`: the anchor of the block after it, which
+    must start a page.
     """
     with laid_out(html, data_dir, what) as document:
         pages = document.pages
         where = _first_pages(pages)
         skip = 0
-        if first is not None:
+        if start > 0:
             skip = 1
             if where.get(first) != 1 or not _at_top(pages[1], first, top):
                 return None
@@ -195,8 +201,23 @@ def lay_out_segment(html: str, data_dir: Path, what: str, first: str | None, loo
             stop = where.get(lookahead, 0)
             if stop <= skip or not _at_top(pages[stop], lookahead, top):
                 return None
-        result = written(document, pages[skip:stop])
-    return result
+        segments = _written_in_segments(document, pages[skip:stop], start, anchors, top)
+    return segments
+
+
+def _written_in_segments(document, pages: list, start: int, anchors: list[tuple[int, str]],
+                         top: float) -> list[tuple[int, Rendered]]:
+    """`pages` (of `document`) written as segments of at least SEGMENT_PAGES pages, each cut
+    before a block that starts a page: (index of its first block, its pages). `start`: the
+    index of the block the pages start with."""
+    first = _first_pages(pages)
+    starts = [(start, 0)]
+    for index, anchor in anchors:
+        page = first.get(anchor)
+        if page and page - starts[-1][1] >= SEGMENT_PAGES and _at_top(pages[page], anchor, top):
+            starts.append((index, page))
+    ends = [page for _, page in starts[1:]] + [len(pages)]
+    return [(index, written(document, pages[page:end])) for (index, page), end in zip(starts, ends)]
 
 
 def _first_pages(pages) -> dict[str, int]:

@@ -165,7 +165,7 @@ def _directories(offices: list[view.Office], common: dict[str, Any]) -> list[Flo
              [Block(o.anchor, render_macro(BLOCKS, "office", office=o)) for o in offices], "一本通（站所目录）"),
         Flow("staff", "booklet/staff.html", common,
              [block for o in staffed for block in [
-                 Block(f"staff-{o.station.id}", render_macro(BLOCKS, "office_heading", office=o)),
+                 Block(f"staff-{o.station.id}", render_macro(BLOCKS, "office_heading", office=o), sticky=True),
                  *(Block(f"cadre-{c.id}", render_macro(BLOCKS, "person", c=c)) for c in o.staff)]],
              "一本通（干部目录）"),
     ]
