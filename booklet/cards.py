@@ -165,7 +165,7 @@ def _faces(project: Project, people: list[Cadre], payload: QrPayload) -> Rendere
         {
             "cadre": c,
             "station": project.station(c.station),
-            "qr": qr.data_uri(vcard(project, c) if payload == "vcard" else c.dial.tel),
+            "qr": qr.url(vcard(project, c) if payload == "vcard" else c.dial.tel),
             "duties": brief_duties(c),
         }
         for c in people

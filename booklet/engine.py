@@ -16,6 +16,6 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
 import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
-__all__ = ["weasyprint", "FontConfiguration", "FatalURLFetchingError", "URLFetcher"]
+__all__ = ["weasyprint", "FontConfiguration", "FatalURLFetchingError", "URLFetcher", "URLFetcherResponse"]

@@ -1,11 +1,13 @@
-"""The renderer's only way to read anything: data: URLs and files under the allowed folders."""
+"""The renderer's only way to read anything: data: URLs, files under the allowed folders, and
+QR codes made from their address."""
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from booklet.engine import FatalURLFetchingError, URLFetcher
+from booklet import qr
+from booklet.engine import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 
 class Refused(FatalURLFetchingError):
@@ -13,7 +15,8 @@ class Refused(FatalURLFetchingError):
 
 
 class SandboxFetcher(URLFetcher):
-    """Serves `data:` URLs and regular files under `roots`; anything else stops the render.
+    """Serves `data:` URLs, regular files under `roots` and `qr:` codes (booklet.qr); anything
+    else stops the render.
 
     WeasyPrint has no option for allowed paths, and a `file:` URL could name /etc/passwd
     or /dev/urandom (which never ends): we resolve every path and refuse what is outside.
@@ -27,6 +30,8 @@ class SandboxFetcher(URLFetcher):
         scheme = url.partition(":")[0].lower()
         if scheme == "data":
             return super().fetch(url, headers)
+        if url.startswith(qr.SCHEME):
+            return URLFetcherResponse(url, qr.png(qr.payload_of(url)), {"Content-Type": "image/png"})
         if scheme == "file":
             path = Path(url2pathname(urlsplit(url).path)).resolve()
             if any(path.is_relative_to(root) for root in self.roots) and path.is_file():

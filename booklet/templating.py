@@ -11,8 +11,8 @@ from booklet.paths import TEMPLATES
 
 
 def _qr_tel(phone) -> str:
-    """`{{ cadre.mobile | qr_tel }}`: a data URI of a QR code that dials the number."""
-    return qr.data_uri(phone.tel)
+    """`{{ cadre.mobile | qr_tel }}`: the image of a QR code that dials the number."""
+    return qr.url(phone.tel)
 
 
 @cache

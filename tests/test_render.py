@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from booklet import fonts
+from booklet import fonts, qr
 from booklet.paths import FONTS
 from booklet.render import RenderError, render_pdf, write_atomic
 from conftest import run_cli
-from pdfread import embedded_fonts, page_texts
+from pdfread import embedded_fonts, page_texts, qr_codes
 
 PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <link rel="stylesheet" href="fonts.css"><style>body {{ font-family: "Noto Sans CJK SC" }}</style>
@@ -60,6 +60,16 @@ def test_files_under_data_templates_and_fonts_are_allowed(tmp_path):
                                f'<img src="data:image/png;base64,{base64.b64encode(image.read_bytes()).decode()}">')
     assert result.pages == 1
     assert FONTS.is_dir()
+
+
+def test_a_qr_code_is_made_from_its_address_when_the_page_is_laid_out(tmp_path):
+    payload = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:黄丽萍\r\nTEL;TYPE=CELL:+8613900000101\r\nEND:VCARD"
+    style = 'style="width: 30mm; image-rendering: pixelated"'
+    result = _render(tmp_path, f'<img src="{qr.url("tel:+8613900000101")}" {style}><br>'
+                               f'<img src="{qr.url(payload)}" {style}>')
+    pdf = tmp_path / "qr.pdf"
+    pdf.write_bytes(result.pdf)
+    assert sorted(code.text for code in qr_codes(pdf)[0]) == sorted(["tel:+8613900000101", payload])
 
 
 def test_a_missing_image_fails_the_render_instead_of_leaving_a_blank(tmp_path):
