@@ -139,8 +139,9 @@ def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio]
                 if folio.header is not None:
                     on_page.setdefault(folio.page, []).append(b"q\n" + drawings[folio.header] + b"\nQ\n")
                 on_page.setdefault(folio.page, []).append(digits.centred(folio.number))
+            pages = list(out.pages)
             for index, drawing in on_page.items():
-                _stamp(out, out.pages[index], index, b"".join(drawing), resources, box)
+                _stamp(out, pages[index], index, b"".join(drawing), resources, box)
 
     _name_destinations(out, anchors)
     _link_parts(out, anchors)
@@ -232,12 +233,26 @@ def _own_resources(out: pikepdf.Pdf, page: pikepdf.Page) -> None:
     page.obj.Resources = own
 
 
+# Names in a leaf of the destinations' name tree.
+_LEAF = 128
+
+
 def _name_destinations(out: pikepdf.Pdf, anchors: dict[str, Anchor]) -> None:
-    """Every anchor becomes a named destination, so `booklet.pdf#service-dibao` opens there."""
-    tree = pikepdf.NameTree.new(out)
-    for name, anchor in sorted(anchors.items()):
-        tree[name] = Array([out.pages[anchor.page].obj, Name.XYZ, round(anchor.x, 2), round(anchor.y, 2), 0])
-    out.Root.Names = Dictionary(Dests=tree.obj)
+    """Every anchor becomes a named destination, so `booklet.pdf#service-dibao` opens there.
+
+    The tree is built here, leaves of sorted names under one root.
+    """
+    pages = [page.obj for page in out.pages]  # pikepdf finds `out.pages[i]` anew each time: slow
+    entries = sorted(((String(name), anchor) for name, anchor in anchors.items()), key=lambda e: bytes(e[0]))
+    leaves = Array()
+    for start in range(0, len(entries), _LEAF):
+        leaf = entries[start:start + _LEAF]
+        names = Array()
+        for name, anchor in leaf:
+            names.append(name)
+            names.append(Array([pages[anchor.page], Name.XYZ, round(anchor.x, 2), round(anchor.y, 2), 0]))
+        leaves.append(out.make_indirect(Dictionary(Names=names, Limits=Array([leaf[0][0], leaf[-1][0]]))))
+    out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Kids=leaves)))
 
 
 def _link_parts(out: pikepdf.Pdf, anchors: dict[str, Anchor]) -> None:

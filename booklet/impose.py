@@ -30,10 +30,11 @@ def saddle_stitch(pdf: bytes, sheet_size: tuple[float, float] = A4_LANDSCAPE) ->
     """The print copy of `pdf`: every side of every sheet, pages meeting at the fold."""
     width, height = sheet_size
     with pikepdf.open(io.BytesIO(pdf)) as source, pikepdf.new() as out:
-        for left, right in sheet_order(len(source.pages)):
+        pages = list(source.pages)  # each `source.pages[i]` walks the page tree again
+        for left, right in sheet_order(len(pages)):
             side = out.add_blank_page(page_size=(width, height))
             for number, at_left, name in ((left, True, "Left"), (right, False, "Right")):
-                page = source.pages[number - 1]
+                page = pages[number - 1]
                 box = page.trimbox
                 page_width = float(box[2] - box[0])
                 page_height = float(box[3] - box[1])
