@@ -15,7 +15,8 @@ if "weasyprint.text.fonts" in sys.modules and os.environ.get("FONTCONFIG_FILE") 
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
 import weasyprint  # noqa: E402
+from weasyprint.formatting_structure import boxes  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
-__all__ = ["weasyprint", "FontConfiguration", "FatalURLFetchingError", "URLFetcher", "URLFetcherResponse"]
+__all__ = ["weasyprint", "boxes", "FontConfiguration", "FatalURLFetchingError", "URLFetcher", "URLFetcherResponse"]

@@ -2,17 +2,18 @@
 only where it changed.
 
 Such a part is a head (its title) and a run of blocks: service items, offices, people. The
-first time it is laid out whole, and the blocks that start a page there are places where it can
-be cut. A segment from one such block up to the next lays out on its own as the very same
-pages, provided that
+first time it is laid out whole, and where a page of it begins, it can be cut: before a block
+that starts the page, or inside one, before the element that does (a heading, the item of a
+list: booklet/fragments.py). A segment from one cut up to the next lays out on its own as the
+very same pages, provided that
 - it starts as that page did, after a break that was not forced: WeasyPrint drops the top
   margins there, on a page after the first only. So a segment opens with an empty block as tall
-  as a page (`.resumes`), its first block breaks to a second page, and the first is not kept;
-- the block after it still starts a page. That block is laid out too, as a look-ahead, and
-  its pages are not kept.
+  as a page (`.resumes`), its first element breaks to a second page, and the first is not kept;
+- the element at the next cut still starts a page. The block it is in is laid out too, as a
+  look-ahead, and its pages from there are not kept.
 A change re-lays the segments it touches, and a segment that came out long is cut again where
-a block starts a page in it. Where a look-ahead no longer starts a page (a block grew), the part
-is laid out whole again, which also finds the new places to cut.
+a page of it begins. Where a look-ahead no longer starts a page (a block grew), the part is laid
+out whole again, which also finds the new places to cut.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
+from booklet import fragments
 from booklet.render import Rendered, Renderer, completed, laid_out, written
 from booklet.templating import render_template
 
@@ -44,6 +46,35 @@ class Block:
     that is sticky takes that block along, or it would fit where in the part it does not."""
 
 
+@dataclass(frozen=True, order=True)
+class Cut:
+    """Where a flow is cut: before block `block`, or inside it before the element at `path`."""
+
+    block: int
+    path: fragments.Path = ()
+
+    def name(self, blocks: list[Block]) -> str:
+        """As the record keeps it: `service-dibao`, or `service-dibao/3/1` inside it."""
+        return "/".join([blocks[self.block].anchor, *map(str, self.path)])
+
+    @staticmethod
+    def named(name: str, index: dict[str, int]) -> Cut | None:
+        anchor, *path = name.split("/")
+        return Cut(index[anchor], tuple(map(int, path))) if anchor in index else None
+
+
+START = Cut(0)
+
+
+@dataclass(frozen=True)
+class Segment:
+    html: str
+    first: str
+    """The id of the element it starts with."""
+    stop: str | None
+    """The id of the element its look-ahead must start a page with; None at the flow's end."""
+
+
 @dataclass(frozen=True)
 class Flow:
     key: str
@@ -55,27 +86,45 @@ class Flow:
     what: str
     """Names the part in messages."""
 
-    def html(self, start: int = 0, stop: int | None = None) -> str:
-        """The blocks from `start` up to `stop`, with the head if `start` is 0."""
-        return render_template(self.template, **self.context, resumes=start > 0,
-                               blocks=[block.html for block in self.blocks[start:stop]])
+    def html(self) -> str:
+        """The whole flow."""
+        return self._render(False, [block.html for block in self.blocks])
 
-    def segment_html(self, start: int, stop: int) -> str:
-        """The segment of blocks [start, stop) with its look-ahead, the block at `stop`."""
-        return self.html(start, self.lookahead_stop(stop))
+    def segment(self, start: Cut, stop: Cut | None) -> Segment:
+        """From the cut `start` to the cut `stop`, with the look-ahead: the block `stop` is in."""
+        end = len(self.blocks) if stop is None else stop.block
+        stop_path = stop.path if stop is not None and stop.block == start.block else ()
+        first, first_id, stop_id = fragments.cut(self.blocks[start.block].html, start.path, stop_path)
+        first_id = first_id or self.blocks[start.block].anchor
+        html = [first, *(block.html for block in self.blocks[start.block + 1:end])]
+        if stop is not None and stop.block > start.block:
+            if stop.path:
+                lookahead, _, stop_id = fragments.cut(self.blocks[stop.block].html, (), stop.path)
+                html.append(lookahead)
+            else:
+                stop_id = self.blocks[stop.block].anchor
+                html += [block.html for block in self.blocks[stop.block:self._after(stop.block)]]
+        return Segment(self._render(start != START, html), first_id, stop_id)
 
-    def lookahead_stop(self, stop: int) -> int:
-        if stop < len(self.blocks) and self.blocks[stop].sticky:
-            return stop + 2
-        return stop + 1
+    def anchors(self, start: Cut, stop: Cut | None) -> list[tuple[int, str]]:
+        """The blocks a segment may be cut again in, by index: those it holds whole, or from their top."""
+        end = len(self.blocks) if stop is None else min(stop.block + 1, len(self.blocks))
+        return [(index, self.blocks[index].anchor) for index in range(start.block + bool(start.path), end)]
+
+    def _after(self, stop: int) -> int:
+        return stop + 2 if self.blocks[stop].sticky and stop + 1 < len(self.blocks) else stop + 1
+
+    def _render(self, resumes: bool, blocks: list[Markup]) -> str:
+        return render_template(self.template, **self.context, resumes=resumes, blocks=blocks)
 
 
 @dataclass(frozen=True)
 class Piece:
-    """A segment laid out: blocks [start, stop), and whether it was rendered now or taken from the cache."""
+    """A segment laid out: from cut `start` to cut `stop` (None: the end), and whether it was
+    rendered now or taken from the cache."""
 
-    start: int
-    stop: int
+    start: Cut
+    stop: Cut | None
     rendered: Rendered
     fresh: bool = True
 
@@ -96,8 +145,8 @@ def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], t
             settle: Settle) -> dict[str, list[Rendered]]:
     """Each flow's pages, as one or more documents in order.
 
-    `cuts` has, per flow key, the anchors of the blocks it was cut before last time; it is
-    updated. `top`: where the content of a page starts, in CSS pixels from its top edge.
+    `cuts` has, per flow key, the cuts (`Cut.name`) it was cut at last time; it is updated.
+    `top`: where the content of a page starts, in CSS pixels from its top edge.
     """
     tries = {flow.key: _try(flow, renderer, cuts.get(flow.key), top) for flow in flows}
     laid = {flow.key: _collect(flow, tries[flow.key]) for flow in flows}
@@ -106,118 +155,176 @@ def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], t
     for _ in range(ROUNDS):
         if not again:
             break
-        wholes = [(flow, _whole(flow, renderer, top)) for flow in again]
+        wholes = [(flow, _whole(flow, renderer)) for flow in again]
         for flow, future in wholes:
-            laid[flow.key] = Laid(flow, _pieces(flow, future.result()))
+            laid[flow.key] = Laid(flow, _pieces(future.result()))
         again = settle([laid[flow.key] for flow, _ in wholes])
     for original, result in zip(flows, laid.values(), strict=True):
         flow = result.flow
         for piece in result.pieces:
             if piece.fresh or flow is not original:  # laid out now, or found to stand for other HTML
                 with contextlib.suppress(OSError):  # a cache that cannot be written costs time, not the build
-                    renderer.store(flow.segment_html(piece.start, piece.stop), piece.rendered)
-        cuts[flow.key] = [flow.blocks[piece.start].anchor for piece in result.pieces[1:]]
+                    renderer.store(flow.segment(piece.start, piece.stop).html, piece.rendered)
+        cuts[flow.key] = [piece.start.name(flow.blocks) for piece in result.pieces[1:]]
     for key in set(cuts) - set(tries):  # a chapter that is gone
         del cuts[key]
     return {key: [piece.rendered for piece in laid[key].pieces] for key in tries}
 
 
-def _try(flow: Flow, renderer: Renderer, cut_before: list[str] | None,
-         top: float) -> list[tuple[int, int, concurrent.futures.Future, bool]] | concurrent.futures.Future:
+def _try(flow: Flow, renderer: Renderer, names: list[str] | None,
+         top: float) -> list[tuple[Cut, concurrent.futures.Future, bool]] | concurrent.futures.Future:
     """Futures of the segments, if the flow was cut before; else of the whole flow."""
-    if cut_before is None:
-        return _whole(flow, renderer, top)
+    if names is None:
+        return _whole(flow, renderer)
     index = {block.anchor: i for i, block in enumerate(flow.blocks)}
-    bounds = [0, *sorted({index[anchor] for anchor in cut_before if anchor in index} - {0}), len(flow.blocks)]
+    known = {cut for name in names if (cut := Cut.named(name, index)) is not None}
+    bounds = [START, *sorted(cut for cut in known if cut != START and _within(flow, cut)), None]
     segments = []
     for start, stop in zip(bounds, bounds[1:]):
-        html = flow.segment_html(start, stop)
-        if (result := renderer.cached(html)) is not None:
-            segments.append((start, stop, completed(result), False))
+        segment = flow.segment(start, stop)
+        if (result := renderer.cached(segment.html)) is not None:
+            segments.append((start, completed(result), False))
             continue
-        lookahead = flow.blocks[stop].anchor if stop < len(flow.blocks) else None
-        inner = [(index, flow.blocks[index].anchor) for index in range(start + 1, stop)]
-        segments.append((start, stop, renderer.submit(lay_out_segment, html, renderer.data_dir, flow.what,
-                                                      start, flow.blocks[start].anchor, inner, lookahead, top),
+        segments.append((start, renderer.submit(lay_out_segment, segment.html, renderer.data_dir, flow.what, start,
+                                                segment.first, flow.anchors(start, stop), segment.stop, top),
                          True))
     return segments
 
 
-def _whole(flow: Flow, renderer: Renderer, top: float) -> concurrent.futures.Future:
-    return renderer.submit(lay_out_whole, flow.html(), renderer.data_dir, flow.what,
-                           list(enumerate(block.anchor for block in flow.blocks))[1:], top)
+def _within(flow: Flow, cut: Cut) -> bool:
+    """Whether a cut remembered is still a place in the flow: an item may have lost a list."""
+    try:
+        fragments.cut(flow.blocks[cut.block].html, (), cut.path)
+    except IndexError:
+        return False
+    return True
+
+
+def _whole(flow: Flow, renderer: Renderer) -> concurrent.futures.Future:
+    return renderer.submit(lay_out_whole, flow.html(), renderer.data_dir, flow.what, flow.anchors(START, None))
 
 
 def _collect(flow: Flow, attempt) -> Laid | None:
     """The flow laid out, or None where a segment's look-ahead did not start a page."""
     if isinstance(attempt, concurrent.futures.Future):
-        return Laid(flow, _pieces(flow, attempt.result()))
-    segments = []
-    for start, _, future, fresh in attempt:
+        return Laid(flow, _pieces(attempt.result()))
+    segments, cached = [], set()
+    for start, future, fresh in attempt:
         if (result := future.result()) is None:
             return None
+        if not fresh:
+            cached.add(start)
         segments += result if fresh else [(start, result)]
-    return Laid(flow, _pieces(flow, segments, cached={start for start, _, _, fresh in attempt if not fresh}))
+    return Laid(flow, _pieces(segments, cached))
 
 
-def _pieces(flow: Flow, segments: list[tuple[int, Rendered]], cached: set[int] = frozenset()) -> list[Piece]:
-    stops = [start for start, _ in segments[1:]] + [len(flow.blocks)]
+def _pieces(segments: list[tuple[Cut, Rendered]], cached: set[Cut] = frozenset()) -> list[Piece]:
+    stops = [start for start, _ in segments[1:]] + [None]
     return [Piece(start, stop, rendered, fresh=start not in cached)
             for (start, rendered), stop in zip(segments, stops, strict=True)]
 
 
 # In the worker processes.
 
-def lay_out_whole(html: str, data_dir: Path, what: str, anchors: list[tuple[int, str]],
-                  top: float) -> list[tuple[int, Rendered]]:
-    """The whole flow, written as segments: (index of its first block, its pages).
+def lay_out_whole(html: str, data_dir: Path, what: str, anchors: list[tuple[int, str]]) -> list[tuple[Cut, Rendered]]:
+    """The whole flow, written as segments: (the cut it starts at, its pages).
 
-    `anchors`: the blocks after the first, by index, where it may be cut."""
+    `anchors`: the blocks, by index, where it may be cut."""
     with laid_out(html, data_dir, what) as document:
-        segments = _written_in_segments(document, document.pages, 0, anchors, top)
+        segments = _written_in_segments(document, document.pages, START, anchors)
     return segments
 
 
-def lay_out_segment(html: str, data_dir: Path, what: str, start: int, first: str, anchors: list[tuple[int, str]],
-                    lookahead: str | None, top: float) -> list[tuple[int, Rendered]] | None:
+def lay_out_segment(html: str, data_dir: Path, what: str, start: Cut, first: str, anchors: list[tuple[int, str]],
+                    stop: str | None, top: float) -> list[tuple[Cut, Rendered]] | None:
     """A segment's pages, written as segments again if it came out long; None if it does not
     lay out as it did in the whole flow.
 
-    `start`, `first`: the index and anchor of its first block; a segment from a block after the
-    first resumes the flow (else it starts it, with its head). `anchors`: the blocks after the
-    first, by their index in the flow; `lookahead`: the anchor of the block after it, which
-    must start a page.
+    `start`: the cut it starts at; after the flow's start it resumes the flow (else it starts
+    it, with its head). `first`: the id of the element it starts with. `anchors`: the blocks
+    it may be cut again in, by index. `stop`: the id of the element its look-ahead must start
+    a page with.
     """
     with laid_out(html, data_dir, what) as document:
         pages = document.pages
         where = _first_pages(pages)
         skip = 0
-        if start > 0:
+        if start != START:
             skip = 1
             if where.get(first) != 1 or not _at_top(pages[1], first, top):
                 return None
-        stop = len(pages)
-        if lookahead is not None:
-            stop = where.get(lookahead, 0)
-            if stop <= skip or not _at_top(pages[stop], lookahead, top):
+        end = len(pages)
+        if stop is not None:
+            end = where.get(stop, 0)
+            if end <= skip or not _at_top(pages[end], stop, top):
                 return None
-        segments = _written_in_segments(document, pages[skip:stop], start, anchors, top)
+        segments = _written_in_segments(document, pages[skip:end], start, anchors)
     return segments
 
 
-def _written_in_segments(document, pages: list, start: int, anchors: list[tuple[int, str]],
-                         top: float) -> list[tuple[int, Rendered]]:
+def _written_in_segments(document, pages: list, start: Cut, anchors: list[tuple[int, str]]) -> list[tuple[Cut, Rendered]]:
     """`pages` (of `document`) written as segments of at least SEGMENT_PAGES pages, each cut
-    before a block that starts a page: (index of its first block, its pages). `start`: the
-    index of the block the pages start with."""
-    first = _first_pages(pages)
+    where a page begins: (the cut it starts at, its pages). `start`: the cut the pages start at."""
+    index = dict((anchor, i) for i, anchor in anchors)
     starts = [(start, 0)]
-    for index, anchor in anchors:
-        page = first.get(anchor)
-        if page and page - starts[-1][1] >= SEGMENT_PAGES and _at_top(pages[page], anchor, top):
-            starts.append((index, page))
+    for number in range(SEGMENT_PAGES, len(pages)):
+        if number - starts[-1][1] >= SEGMENT_PAGES and (cut := _cut_at(pages[number], pages[number - 1], index)):
+            starts.append((cut, number))
     ends = [page for _, page in starts[1:]] + [len(pages)]
-    return [(index, written(document, pages[page:end])) for (index, page), end in zip(starts, ends)]
+    first = _first_pages(pages)
+    return [(cut, _written(document, pages[page:end], first, page)) for (cut, page), end in zip(starts, ends)]
+
+
+def _written(document, pages: list, first: dict[str, int], offset: int) -> Rendered:
+    """The pages written, with the anchors of the elements that start on them (one that runs
+    on from the segment before is that one's), but not those that only mark where it is cut."""
+    result = written(document, pages)
+    anchors = {name: anchor for name, anchor in result.anchors.items()
+               if first[name] >= offset and not fragments.hidden(name)}
+    return result if len(anchors) == len(result.anchors) else Rendered(result.pdf, result.pages, anchors)
+
+
+def _cut_at(page, previous, index: dict[str, int]) -> Cut | None:
+    """The cut where `page` begins, if it begins with a block of `index` or with an element of
+    one (a child, or an item of a list that is a child) that starts there and was not begun on
+    the `previous` page."""
+    begun = {id(element) for element in _elements(previous, last=True)}
+    chain = _elements(page, last=False)
+    for depth, element in enumerate(chain):
+        if element.get("id") not in index:
+            continue
+        block = index[element.get("id")]
+        if id(element) not in begun:
+            return Cut(block, ())
+        path: list[int] = []
+        parent = element
+        for inner in chain[depth + 1:depth + 3]:
+            path.append(fragments.children(parent).index(inner))
+            if id(inner) not in begun:
+                return Cut(block, tuple(path))
+            if inner.tag not in ("ol", "ul"):
+                return None
+            parent = inner
+        return None
+    return None
+
+
+def _elements(page, last: bool) -> list:
+    """The elements of the boxes a page begins with (or ends with), outermost first: down the
+    first (or last) box of each in the flow, to the first line."""
+    from booklet.engine import boxes
+
+    chain = []
+    box = page._page_box
+    while isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
+        flowing = [child for child in box.children if child.is_in_normal_flow()]  # no floats, no markers
+        if not flowing:
+            break
+        box = flowing[-1] if last else flowing[0]
+        if box.element is not None and (not chain or chain[-1] is not box.element) \
+                and not box.element_tag.endswith(("::marker", "::before", "::after")):
+            chain.append(box.element)
+    return chain
 
 
 def _first_pages(pages) -> dict[str, int]:

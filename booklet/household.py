@@ -224,16 +224,18 @@ class ShortItems:
         split: set[str] = set()
         uncertain = []
         for result in chapters:
-            for piece in result.pieces:
-                for block in result.flow.blocks[piece.start:piece.stop]:
-                    item = self.views[block.anchor]
-                    height = item_height(piece.rendered, item, self.page)
-                    if piece.rendered.anchors[item.anchor].page != piece.rendered.anchors[f"end-{item.service.id}"].page:
-                        split.add(item.anchor)
-                        if height <= self.page.content + _SLACK_MM:
-                            uncertain.append(item)
-                            continue
-                    self.measured[self.keys[item.anchor]] = height
+            # An item may run from one piece into the next: measured in them put together.
+            anchors, _ = place_anchors([piece.rendered for piece in result.pieces])
+            whole = Rendered(b"", sum(piece.rendered.pages for piece in result.pieces), anchors)
+            for block in result.flow.blocks:
+                item = self.views[block.anchor]
+                height = item_height(whole, item, self.page)
+                if anchors[item.anchor].page != anchors[f"end-{item.service.id}"].page:
+                    split.add(item.anchor)
+                    if height <= self.page.content + _SLACK_MM:
+                        uncertain.append(item)
+                        continue
+                self.measured[self.keys[item.anchor]] = height
         if uncertain:
             self._measure_alone(uncertain)
         again = []
@@ -244,9 +246,9 @@ class ShortItems:
             wrong = [i for i, (was, now) in enumerate(zip(flow.blocks, canonical, strict=True)) if was != now]
             if not wrong:
                 continue
-            starts = {piece.start for piece in result.pieces}
+            cut = {piece.start.block for piece in result.pieces}
             # A look-ahead told where a segment ends: it must have been laid out as it should be.
-            if any(flow.blocks[i].anchor in split or i in starts for i in wrong):
+            if any(flow.blocks[i].anchor in split or i in cut for i in wrong):
                 again.append(replace(flow, blocks=canonical))
             else:  # kept whole or not, an item that was not split lays out the same
                 result.flow = replace(flow, blocks=canonical)

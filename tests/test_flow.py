@@ -3,14 +3,16 @@ pages as in the whole part (booklet/flow.py), with blocks of known heights to sa
 from __future__ import annotations
 
 import datetime
+import io
 from pathlib import Path
 from types import SimpleNamespace
 
+import pikepdf
 import pytest
 from markupsafe import Markup
 
 from booklet import flow
-from booklet.flow import Block, Flow
+from booklet.flow import START, Block, Cut, Flow
 from booklet.household import A5, _PX_PER_MM
 from booklet.pool import Pool
 from booklet.render import Renderer
@@ -26,8 +28,9 @@ def _person(n: int, height: int = 78) -> Block:
 
 
 def _long_person(n: int, pages: int) -> Block:
-    lines = '<div style="height: 59mm"></div>' * 3 * pages
-    return Block(f"cadre-{n}", Markup(f'<article class="person" id="cadre-{n}" style="break-inside: auto">{lines}</article>'))
+    # One paragraph: where a page of it begins, it cannot be cut.
+    lines = "职责<br>" * 30 * pages
+    return Block(f"cadre-{n}", Markup(f'<article class="person" id="cadre-{n}" style="break-inside: auto"><p>{lines}</p></article>'))
 
 
 def _heading(anchor: str) -> Block:
@@ -38,36 +41,35 @@ def _directory(blocks: list[Block]) -> Flow:
     return Flow("staff", "booklet/staff.html", {"org": ORG, "large_print": False}, blocks, "干部目录")
 
 
-def _indexed(blocks: list[Block], start: int = 0, stop: int | None = None) -> list[tuple[int, str]]:
-    stop = len(blocks) if stop is None else stop
-    return [(index, blocks[index].anchor) for index in range(start + 1, stop)]
 
 
 def test_a_heading_kept_with_the_next_block_takes_it_into_the_look_ahead(tmp_path: Path):
     blocks = [_person(n) for n in range(15)] + [_heading("staff-nongye"), _person(15), _person(16)]
     directory = _directory(blocks)
-    segments = flow.lay_out_whole(directory.html(), tmp_path, "干部目录", _indexed(blocks), TOP)
+    segments = flow.lay_out_whole(directory.html(), tmp_path, "干部目录", directory.anchors(START, None))
     # The heading would fit below the two people on page 8, but not with the person after it.
-    assert [start for start, _ in segments] == [0, 15]
+    assert [start for start, _ in segments] == [START, Cut(15)]
     first = segments[0][1]
 
-    alone = flow.lay_out_segment(directory.segment_html(0, 15), tmp_path, "干部目录", 0, "cadre-0",
-                                 _indexed(blocks, 0, 15), "staff-nongye", TOP)
+    segment = directory.segment(START, Cut(15))
+    alone = flow.lay_out_segment(segment.html, tmp_path, "干部目录", START, segment.first,
+                                 directory.anchors(START, Cut(15)), segment.stop, TOP)
     assert alone is not None
-    assert [(start, rendered.pages) for start, rendered in alone] == [(0, first.pages)]
+    assert [(start, rendered.pages) for start, rendered in alone] == [(START, first.pages)]
     assert alone[0][1].pdf == first.pdf
     # Without the person the heading is kept with, it ends the segment on its last page.
-    bare = directory.html(0, 16)
-    assert flow.lay_out_segment(bare, tmp_path, "干部目录", 0, "cadre-0", _indexed(blocks, 0, 15),
+    bare = _directory(blocks[:16]).html()
+    assert flow.lay_out_segment(bare, tmp_path, "干部目录", START, "cadre-0", directory.anchors(START, Cut(15)),
                                 "staff-nongye", TOP) is None
 
 
 def test_a_segment_that_came_out_long_is_cut_again(tmp_path: Path):
     blocks = [_person(n) for n in range(40)]
     directory = _directory(blocks)
-    segments = flow.lay_out_segment(directory.segment_html(0, 40), tmp_path, "干部目录", 0, "cadre-0",
-                                    _indexed(blocks), None, TOP)
-    assert [start for start, _ in segments] == [0, 15, 31]
+    segment = directory.segment(START, None)
+    segments = flow.lay_out_segment(segment.html, tmp_path, "干部目录", START, segment.first,
+                                    directory.anchors(START, None), None, TOP)
+    assert [start for start, _ in segments] == [START, Cut(15), Cut(31)]
     assert [rendered.pages for _, rendered in segments] == [8, 8, 5]
 
 
@@ -78,18 +80,47 @@ def renderer(tmp_path: Path):
 
 
 def test_a_rebuild_lays_out_only_the_segment_that_changed_even_next_to_a_long_one(renderer: Renderer):
-    """A segment longer than any other (no block starts a page in it) is cut as it is and kept:
-    it is not laid out again, whole or alone, when another segment changes."""
+    """A segment longer than any other (its pages begin inside one paragraph) is cut as it is
+    and kept: it is not laid out again, whole or alone, when another segment changes."""
     blocks = [*[_person(n) for n in range(8)], _long_person(8, 30), *[_person(n) for n in range(9, 40)]]
     cuts: dict[str, list[str]] = {}
     no_change = lambda laid: []  # noqa: E731
     first = flow.lay_out([_directory(blocks)], renderer, cuts, TOP, no_change)["staff"]
     assert max(rendered.pages for rendered in first) > 3 * flow.SEGMENT_PAGES
 
-    laid_out = []  # the first block of each segment laid out (a whole layout: the list of blocks)
+    laid_out = []  # the cut each segment laid out starts at (a whole layout: the list of blocks)
     submit = renderer.submit
     renderer.submit = lambda function, *args, **kwargs: laid_out.append(args[3]) or submit(function, *args, **kwargs)
     changed = [*blocks[:-1], _person(39, 60)]
     again = flow.lay_out([_directory(changed)], renderer, cuts, TOP, no_change)["staff"]
-    assert laid_out == [[b.anchor for b in blocks].index(cuts["staff"][-1])]
+    assert laid_out == [Cut([b.anchor for b in blocks].index(cuts["staff"][-1]))]
     assert [r.pdf for r in again[:-1]] == [r.pdf for r in first[:-1]]
+
+
+def _duties(n: int, items: int) -> Block:
+    """A person with a numbered list of duties longer than a page: cut before a list item."""
+    duties = "".join(f'<li style="height: 40mm">第 {k} 条职责</li>' for k in range(1, items + 1))
+    return Block(f"cadre-{n}", Markup(f'<article class="person" id="cadre-{n}" style="break-inside: auto">'
+                                      f'<h4>职责</h4><ol>{duties}</ol></article>'))
+
+
+def test_segments_that_start_inside_a_block_lay_out_as_the_same_pages(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(flow, "SEGMENT_PAGES", 2)
+    blocks = [_person(0), _person(1), _person(2), _duties(3, 20), *[_person(n) for n in range(4, 10)]]
+    directory = _directory(blocks)
+    whole = flow.lay_out_whole(directory.html(), tmp_path, "干部目录", directory.anchors(START, None))
+    starts = [start for start, _ in whole]
+    assert any(start.path for start in starts), starts  # inside the list of duties, before an item
+    for (start, piece), stop in zip(whole, [*starts[1:], None]):
+        segment = directory.segment(start, stop)
+        alone = flow.lay_out_segment(segment.html, tmp_path, "干部目录", start, segment.first,
+                                     directory.anchors(start, stop), segment.stop, TOP)
+        assert alone is not None, start
+        assert [(cut, rendered.pages, rendered.anchors) for cut, rendered in alone] == [(start, piece.pages, piece.anchors)]
+        # What the pages draw: the segment's file also names the marks it was checked by.
+        assert _drawn(alone[0][1].pdf) == _drawn(piece.pdf), start
+
+
+def _drawn(pdf: bytes) -> list[bytes]:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return [page.obj.Contents.read_bytes() for page in document.pages]
