@@ -1,6 +1,7 @@
 """The build: work out which outputs are out of date, render those in memory, put them in place."""
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +107,11 @@ def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path 
     outputs: list[Output] = []
     if not stale:
         return outputs
+    # The data, loaded and checked, stays to the end: the collector need not walk it again
+    # each time the parts and the index make many small objects (pypinyin's dictionaries
+    # alone took half a second to load here otherwise). The workers do the same.
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
     with Pool(progress=progress) as pool:
         batches = [pool.submit(_office_batch, kind, project, stations, cache, priority=OFFICES)
                    for kind in ("plates", "cards")

@@ -35,7 +35,11 @@ def default_workers() -> int:
 def _worker() -> None:
     """A worker process starts with all that its parent had loaded (WeasyPrint, the fonts, the
     data): frozen, the garbage collector stops walking it over and again while a document is
-    laid out, which took a sixth of the time, and leaves its pages shared with the parent."""
+    laid out, which took a sixth of the time, and leaves its pages shared with the parent.
+
+    Workers yield the processor to the parent: what it does (composing the booklet's parts,
+    putting them together) is what the build waits for, while the plates in the workers are not."""
+    os.nice(5)
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
 
