@@ -59,8 +59,11 @@ class Cut:
 
     @staticmethod
     def named(name: str, index: dict[str, int]) -> Cut | None:
+        """The cut `name` stands for among blocks `index`ed by anchor; None if it is not there."""
         anchor, *path = name.split("/")
-        return Cut(index[anchor], tuple(map(int, path))) if anchor in index else None
+        if anchor not in index or not all(step.isdigit() for step in path):
+            return None
+        return Cut(index[anchor], tuple(map(int, path)))
 
 
 START = Cut(0)
