@@ -14,6 +14,11 @@ very same pages, provided that
 A change re-lays the segments it touches, and a segment that came out long is cut again where
 a page of it begins. Where a look-ahead no longer starts a page (a block grew), the part is laid
 out whole again, which also finds the new places to cut.
+
+Even laid out whole, a part is laid out a chunk of blocks at a time, so that no document is
+larger than a chunk: of a chunk's pages, those before its last two blocks start are as they are
+in the whole part, and are kept up to the last place among them where it can be cut; the next
+chunk starts there, as a segment does.
 """
 from __future__ import annotations
 
@@ -31,6 +36,10 @@ from booklet.templating import render_template
 
 # Pages in a segment, at least: each is a document of its own, with its own font subsets.
 SEGMENT_PAGES = 8
+# A flow laid out whole is laid out a chunk at a time, of blocks with about this much HTML
+# (some 30 pages of service items, 18 of the staff directory): WeasyPrint holds a whole
+# document in memory, and a chapter of a township ten times a street office's size took 1.5 GB.
+CHUNK_CHARS = 40_000
 # Times a flow is laid out whole again, at most. Settling a chapter needs two at worst: a
 # segment that no longer fits, then its items measured and found to fit otherwise.
 ROUNDS = 3
@@ -93,9 +102,10 @@ class Flow:
         """The whole flow."""
         return self._render(False, [block.html for block in self.blocks])
 
-    def segment(self, start: Cut, stop: Cut | None) -> Segment:
-        """From the cut `start` to the cut `stop`, with the look-ahead: the block `stop` is in."""
-        end = len(self.blocks) if stop is None else stop.block
+    def segment(self, start: Cut, stop: Cut | None, until: int | None = None) -> Segment:
+        """From the cut `start` to the cut `stop`, with the look-ahead: the block `stop` is in.
+        With no `stop`, to the block before `until` (by default, to the end)."""
+        end = (len(self.blocks) if until is None else until) if stop is None else stop.block
         stop_path = stop.path if stop is not None and stop.block == start.block else ()
         first, first_id, stop_id = fragments.cut(self.blocks[start.block].html, start.path, stop_path)
         first_id = first_id or self.blocks[start.block].anchor
@@ -109,9 +119,9 @@ class Flow:
                 html += [block.html for block in self.blocks[stop.block:self._after(stop.block)]]
         return Segment(self._render(start != START, html), first_id, stop_id)
 
-    def anchors(self, start: Cut, stop: Cut | None) -> list[tuple[int, str]]:
+    def anchors(self, start: Cut, stop: Cut | None, until: int | None = None) -> list[tuple[int, str]]:
         """The blocks a segment may be cut again in, by index: those it holds whole, or from their top."""
-        end = len(self.blocks) if stop is None else min(stop.block + 1, len(self.blocks))
+        end = (len(self.blocks) if until is None else until) if stop is None else min(stop.block + 1, len(self.blocks))
         return [(index, self.blocks[index].anchor) for index in range(start.block + bool(start.path), end)]
 
     def _after(self, stop: int) -> int:
@@ -158,7 +168,7 @@ def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], t
     for _ in range(ROUNDS):
         if not again:
             break
-        wholes = [(flow, _whole(flow, renderer)) for flow in again]
+        wholes = [(flow, whole(flow, renderer, top)) for flow in again]
         for flow, future in wholes:
             laid[flow.key] = Laid(flow, _pieces(future.result()))
         again = settle([laid[flow.key] for flow, _ in wholes])
@@ -178,7 +188,7 @@ def _try(flow: Flow, renderer: Renderer, names: list[str] | None,
          top: float) -> list[tuple[Cut, concurrent.futures.Future, bool]] | concurrent.futures.Future:
     """Futures of the segments, if the flow was cut before; else of the whole flow."""
     if names is None:
-        return _whole(flow, renderer)
+        return whole(flow, renderer, top)
     index = {block.anchor: i for i, block in enumerate(flow.blocks)}
     known = {cut for name in names if (cut := Cut.named(name, index)) is not None}
     bounds = [START, *sorted(cut for cut in known if cut != START and _within(flow, cut)), None]
@@ -203,8 +213,42 @@ def _within(flow: Flow, cut: Cut) -> bool:
     return True
 
 
-def _whole(flow: Flow, renderer: Renderer) -> concurrent.futures.Future:
-    return renderer.submit(lay_out_whole, flow.html(), renderer.data_dir, flow.what, flow.anchors(START, None))
+def whole(flow: Flow, renderer: Renderer, top: float) -> concurrent.futures.Future:
+    """A future of the flow laid out whole, (cut, pages) for each segment: a chunk of blocks at
+    a time, each from where the one before could be cut, one after the other."""
+    result: concurrent.futures.Future = concurrent.futures.Future()
+    segments: list[tuple[Cut, Rendered]] = []
+
+    def submit(start: Cut, chars: int) -> None:
+        until, size = start.block + 1, len(flow.blocks[start.block].html)
+        while until < len(flow.blocks) and size < chars:
+            size += len(flow.blocks[until].html)
+            until += 1
+        # Pages before the one the last but one block starts on are as they are in the whole flow.
+        final = flow.blocks[until - 2].anchor if until < len(flow.blocks) and until - 2 > start.block else None
+        if until < len(flow.blocks) and final is None:  # too few blocks to tell: a longer chunk
+            return submit(start, chars * 2)
+        segment = flow.segment(start, None, until)
+        future = renderer.submit(lay_out_chunk, segment.html, renderer.data_dir, flow.what, start, segment.first,
+                                 flow.anchors(start, None, until), final, top)
+        future.add_done_callback(lambda done: advance(done, start, chars))
+
+    def advance(done: concurrent.futures.Future, start: Cut, chars: int) -> None:
+        try:  # in the pool's thread: whatever goes wrong must reach whoever waits for the result
+            laid, following = done.result()
+            if laid is None:  # nowhere to cut in the pages known to be final: a longer chunk
+                submit(start, chars * 2)
+                return
+            segments.extend(laid)
+            if following is None:
+                result.set_result(segments)
+            else:
+                submit(following, CHUNK_CHARS)
+        except BaseException as exc:  # noqa: BLE001 (handed on, as a process pool would)
+            result.set_exception(exc)
+
+    submit(START, CHUNK_CHARS)
+    return result
 
 
 def _collect(flow: Flow, attempt) -> Laid | None:
@@ -229,13 +273,35 @@ def _pieces(segments: list[tuple[Cut, Rendered]], cached: set[Cut] = frozenset()
 
 # In the worker processes.
 
-def lay_out_whole(html: str, data_dir: Path, what: str, anchors: list[tuple[int, str]]) -> list[tuple[Cut, Rendered]]:
-    """The whole flow, written as segments: (the cut it starts at, its pages).
-
-    `anchors`: the blocks, by index, where it may be cut."""
+def lay_out_chunk(html: str, data_dir: Path, what: str, start: Cut, first: str, anchors: list[tuple[int, str]],
+                  final: str | None, top: float) -> tuple[list[tuple[Cut, Rendered]] | None, Cut | None]:
+    """The blocks of a chunk of a flow laid out whole, written as segments up to the last place
+    where they can be cut before the pages that may not be as in the whole flow: before the
+    page block `final` starts on (None: the chunk ends the flow, and every page is final).
+    Returns the segments and the cut the next chunk starts at; (None, None) if there is
+    nowhere to cut in the final pages.
+    """
     with laid_out(html, data_dir, what) as document:
-        segments = _written_in_segments(document, document.pages, START, anchors)
-    return segments
+        pages = document.pages
+        skip = 0
+        if start != START:
+            skip = 1
+            where = _first_pages(pages)
+            if where.get(first) != 1 or not _at_top(pages[1], first, top):
+                raise RuntimeError(f"{what}: a chunk does not start at {start} as the flow did")
+        if final is None:
+            return _written_in_segments(document, pages[skip:], start, anchors), None
+        limit = _first_pages(pages)[final]
+        index = dict((anchor, i) for i, anchor in anchors)
+        last = None
+        for number in range(limit, skip + SEGMENT_PAGES - 1, -1):
+            if (cut := _cut_at(pages[number], pages[number - 1], index)) is not None:
+                last = (number, cut)
+                break
+        if last is None:
+            return None, None
+        segments = _written_in_segments(document, pages[skip:last[0]], start, anchors)
+    return segments, last[1]
 
 
 def lay_out_segment(html: str, data_dir: Path, what: str, start: Cut, first: str, anchors: list[tuple[int, str]],

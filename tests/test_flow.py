@@ -43,10 +43,10 @@ def _directory(blocks: list[Block]) -> Flow:
 
 
 
-def test_a_heading_kept_with_the_next_block_takes_it_into_the_look_ahead(tmp_path: Path):
+def test_a_heading_kept_with_the_next_block_takes_it_into_the_look_ahead(tmp_path: Path, renderer: Renderer):
     blocks = [_person(n) for n in range(15)] + [_heading("staff-nongye"), _person(15), _person(16)]
     directory = _directory(blocks)
-    segments = flow.lay_out_whole(directory.html(), tmp_path, "干部目录", directory.anchors(START, None))
+    segments = flow.whole(directory, renderer, TOP).result()
     # The heading would fit below the two people on page 8, but not with the person after it.
     assert [start for start, _ in segments] == [START, Cut(15)]
     first = segments[0][1]
@@ -104,11 +104,11 @@ def _duties(n: int, items: int) -> Block:
                                       f'<h4>职责</h4><ol>{duties}</ol></article>'))
 
 
-def test_segments_that_start_inside_a_block_lay_out_as_the_same_pages(tmp_path: Path, monkeypatch):
+def test_segments_that_start_inside_a_block_lay_out_as_the_same_pages(tmp_path: Path, renderer: Renderer, monkeypatch):
     monkeypatch.setattr(flow, "SEGMENT_PAGES", 2)
     blocks = [_person(0), _person(1), _person(2), _duties(3, 20), *[_person(n) for n in range(4, 10)]]
     directory = _directory(blocks)
-    whole = flow.lay_out_whole(directory.html(), tmp_path, "干部目录", directory.anchors(START, None))
+    whole = flow.whole(directory, renderer, TOP).result()
     starts = [start for start, _ in whole]
     assert any(start.path for start in starts), starts  # inside the list of duties, before an item
     for (start, piece), stop in zip(whole, [*starts[1:], None]):
@@ -124,3 +124,21 @@ def test_segments_that_start_inside_a_block_lay_out_as_the_same_pages(tmp_path: 
 def _drawn(pdf: bytes) -> list[bytes]:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         return [page.obj.Contents.read_bytes() for page in document.pages]
+
+
+def test_a_flow_laid_out_a_chunk_at_a_time_is_the_flow_laid_out_whole(renderer: Renderer, monkeypatch):
+    blocks = [*[_person(n) for n in range(12)], _duties(12, 30), *[_person(n) for n in range(13, 60)]]
+    directory = _directory(blocks)
+    at_once = flow.whole(directory, renderer, TOP).result()
+    monkeypatch.setattr(flow, "CHUNK_CHARS", 2_000)  # a few pages a chunk
+    monkeypatch.setattr(flow, "SEGMENT_PAGES", 2)
+    chunks = []
+    submit = renderer.submit
+    monkeypatch.setattr(renderer, "submit", lambda function, *args, **kwargs: chunks.append(args[3]) or
+                        submit(function, *args, **kwargs))
+    in_chunks = flow.whole(directory, renderer, TOP).result()
+    assert len(chunks) > 3, chunks
+    assert [page for _, rendered in in_chunks for page in _drawn(rendered.pdf)] == \
+           [page for _, rendered in at_once for page in _drawn(rendered.pdf)]
+    assert {n: (a.x, a.y) for _, r in in_chunks for n, a in r.anchors.items()} == \
+           {n: (a.x, a.y) for _, r in at_once for n, a in r.anchors.items()}
