@@ -1,6 +1,7 @@
 """The build: work out which outputs are out of date, render those in memory, put them in place."""
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections import Counter
 from dataclasses import dataclass, field
@@ -107,12 +108,7 @@ def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path 
     outputs: list[Output] = []
     if not stale:
         return outputs
-    # The data, loaded and checked, stays to the end: the collector need not walk it again
-    # each time the parts and the index make many small objects (pypinyin's dictionaries
-    # alone took half a second to load here otherwise). The workers do the same.
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
-    with Pool(progress=progress) as pool:
+    with _data_kept(), Pool(progress=progress) as pool:
         batches = [pool.submit(_office_batch, kind, project, stations, cache, priority=OFFICES)
                    for kind in ("plates", "cards")
                    for stations in _batches(project, [u.station for u in stale if u.kind == kind])]
@@ -121,6 +117,22 @@ def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path 
         for batch in batches:
             outputs += batch.result()
     return outputs
+
+
+@contextlib.contextmanager
+def _data_kept():
+    """The data, loaded and checked, stays to the end of the render: the collector need not
+    walk it again each time the parts and the index make many small objects (pypinyin's
+    dictionaries alone took half a second to load otherwise). The workers do the same."""
+    gc.collect()
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(10_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 # People in one document of plates or cards: WeasyPrint's start-up and the font subsets are

@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from booklet import view
+from booklet import pinyin, view
 from booklet.assemble import DIGIT_SETS, Bookmark, Folio, Metadata, Number, assemble, place_anchors
 from booklet.flow import Block, Flow, Laid, lay_out
 from booklet.impose import saddle_stitch
@@ -80,7 +80,8 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     """
     chapters = view.chapters(project)
     offices = view.offices(project)
-    common = {"org": project.org, "large_print": large_print, "example": view.alias_example(chapters)}
+    readings = pinyin.Readings(cache / "pinyin.json" if cache else None)
+    common = {"org": project.org, "large_print": large_print, "example": view.alias_example(chapters, readings)}
     page_format = A4_LARGE_PRINT if large_print else A5
     pad_to = 2 if large_print else 4  # even for duplex A4; a multiple of 4 to fold and staple
 
@@ -103,7 +104,8 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
 
     slots = Slots()
     index = Part("index", "事项索引", [Bookmark(1, "事项索引", "index")], "booklet/index.html",
-                 {**common, "groups": view.index(chapters), "slot": slots})
+                 {**common, "groups": view.index(chapters, readings), "slot": slots})
+    readings.save()
     # The contents list what the outline lists, after the contents themselves.
     toc = [mark for part in [front[1], *chapter_parts, *directories, index, supervision] for mark in part.bookmarks]
     contents = Part("contents", "目录", [Bookmark(1, "目录", "contents")], "booklet/contents.html",

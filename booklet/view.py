@@ -132,16 +132,16 @@ def offices(project: Project) -> list[Office]:
     return result
 
 
-def index(all_chapters: list[Chapter]) -> list[IndexGroup]:
-    """Every service name and every alias, in pinyin order, grouped under A–Z."""
+def index(all_chapters: list[Chapter], readings: pinyin.Readings | None = None) -> list[IndexGroup]:
+    """Every service name and every alias, in pinyin order, grouped under A–Z (`readings`:
+    those known from the last build)."""
     entries = []
     for chapter in all_chapters:
         for view in chapter.services:
             entries.append(IndexEntry(view.service.name, view, is_alias=False))
             entries += [IndexEntry(alias, view, is_alias=True) for alias in view.service.aliases]
-    # pypinyin is slow (a millisecond a term): each term's syllables are found once.
-    filed = [(pinyin.sort_key(e.term, plain), pinyin.initial(e.term, plain), e)
-             for e in entries for plain in [pinyin.syllables(e.term)]]
+    readings = readings or pinyin.Readings()
+    filed = [(readings.sort_key(e.term), readings.initial(e.term), e) for e in entries]
     filed.sort(key=lambda item: item[0])
     return [
         IndexGroup(letter, [e for _, _, e in group])
@@ -166,12 +166,12 @@ def safe_filename(name: str) -> str:
     return name.replace("/", "-").replace("\\", "-")
 
 
-def alias_example(all_chapters: list[Chapter]) -> tuple[str, str] | None:
+def alias_example(all_chapters: list[Chapter], readings: pinyin.Readings | None = None) -> tuple[str, str] | None:
     """A colloquial name from the data and its index letter, to show how the index works."""
     for chapter in all_chapters:
         for item in chapter.services:
             for alias in item.service.aliases:
-                return alias, pinyin.initial(alias)
+                return alias, (readings or pinyin.Readings()).initial(alias)
     return None
 
 

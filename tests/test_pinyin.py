@@ -1,0 +1,41 @@
+"""Pinyin order as residents look things up, and the readings a rebuild need not work out again."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from booklet import pinyin
+
+TERMS = ["最低生活保障", "单亲家庭补助", "低保", "残疾人证", "Wi-Fi 申请", "曾用名变更"]
+
+
+def test_terms_are_ordered_by_pinyin_and_filed_under_their_first_letter():
+    readings = pinyin.Readings()
+    # 曾 in 曾用名 is céng (a surname only is Zēng: pinyin.SURNAMES).
+    assert sorted(TERMS, key=readings.sort_key) == ["残疾人证", "曾用名变更", "单亲家庭补助", "低保", "Wi-Fi 申请",
+                                                   "最低生活保障"]
+    assert [readings.initial(t) for t in ["低保", "曾用名变更", "Wi-Fi 申请", "《条例》"]] == ["D", "C", "W", "#"]
+
+
+def test_readings_kept_from_the_last_build_are_not_worked_out_again(tmp_path: Path, monkeypatch):
+    path = tmp_path / "pinyin.json"
+    first = pinyin.Readings(path)
+    keys = [(first.sort_key(t), first.initial(t)) for t in TERMS]
+    first.save()
+
+    def unread(text):
+        raise AssertionError(f"{text} read again")
+
+    monkeypatch.setattr(pinyin, "syllables", unread)
+    monkeypatch.setattr(pinyin, "_tones", unread)
+    again = pinyin.Readings(path)
+    assert [(again.sort_key(t), again.initial(t)) for t in TERMS] == keys
+    with pytest.raises(AssertionError, match="新词 read again"):
+        again.sort_key("新词")
+
+
+def test_readings_of_another_pypinyin_are_read_again(tmp_path: Path, monkeypatch):
+    path = tmp_path / "pinyin.json"
+    path.write_text('{"pypinyin": "0.0", "terms": {"低保": [["x"], ["x1"]]}}', encoding="utf-8")
+    assert pinyin.Readings(path).initial("低保") == "D"
