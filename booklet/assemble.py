@@ -113,9 +113,8 @@ def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio]
     DIGIT_SETS, one digit to a page (anchors `<set>-digit-N` and `<set>-digit-N-end`).
     """
     out = pikepdf.new()
-    sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in parts]
-    for source in sources:
-        out.pages.extend(source.pages)
+    for part in parts:
+        _take_pages(out, part.pdf)
     anchors, _ = place_anchors(parts)
 
     if stamps is not None:
@@ -148,10 +147,35 @@ def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio]
     _outline(out, bookmarks, anchors)
     _metadata(out, meta)
     share_fonts(out)
-    pdf = to_bytes(out)
-    for source in sources:
-        source.close()
-    return pdf
+    return to_bytes(out)
+
+
+def _take_pages(out: pikepdf.Pdf, pdf: bytes) -> None:
+    """Append the pages of `pdf` to `out`, with everything they use, and let `pdf` go.
+
+    pikepdf copies a stream's data from its source only when `out` is saved, so every part
+    would stay open, its objects read, until then: as much memory again as the copies. The
+    data is copied now (as it was: compressed) and the part closed.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as source:
+        kids = out.Root.Pages.Kids  # pikepdf's page list finds `pages[i]` anew each time
+        first = len(kids)
+        out.pages.extend(source.pages)
+        containers = (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)
+        todo: list = [kids[index] for index in range(first, len(kids))]
+        seen: set[tuple[int, int]] = set()
+        while todo:
+            item = todo.pop()
+            if isinstance(item, pikepdf.Array):
+                todo += [value for value in item if isinstance(value, containers)]
+                continue
+            if item.is_indirect:
+                if item.objgen in seen:
+                    continue
+                seen.add(item.objgen)
+            if isinstance(item, pikepdf.Stream):
+                item.write(item.read_raw_bytes(), filter=item.get(Name.Filter), decode_parms=item.get(Name.DecodeParms))
+            todo += [value for key, value in item.items() if key != "/Parent" and isinstance(value, containers)]
 
 
 class _Digits:

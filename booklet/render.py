@@ -100,14 +100,19 @@ def laid_out(html: str, data_dir: Path, what: str):
         raise RenderError(f"{what} 排版出错：{details}")
 
 
-def written(document, pages: list | None = None, zoom: float = 1.0) -> Rendered:
+def written(document, pages: list | None = None, zoom: float = 1.0, programs: bool = True) -> Rendered:
     """`pages` of a laid-out `document` (all of them by default) as PDF bytes, with the anchors
-    on them; anchors are where they land on pages scaled by `zoom`."""
+    on them; anchors are where they land on pages scaled by `zoom`. Without `programs`, a part
+    for the assembler, which embeds the fonts' glyphs once for all parts (`subsets`)."""
     if pages is None:
         pages = document.pages
     elif len(pages) != len(document.pages):
         document = document.copy(pages)
     pdf = document.write_pdf(zoom=zoom)
+    if not programs:
+        from booklet.subsets import without_programs  # pikepdf and HarfBuzz: only in the workers
+
+        pdf = without_programs(pdf)
     anchors: dict[str, Anchor] = {}
     for index, page in enumerate(pages):
         for name, (x, y, *_) in page.anchors.items():
@@ -116,11 +121,16 @@ def written(document, pages: list | None = None, zoom: float = 1.0) -> Rendered:
     return Rendered(pdf, len(pages), anchors)
 
 
-def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0) -> Rendered:
+def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0, programs: bool = True) -> Rendered:
     """Render `html` to PDF; `zoom` scales everything, the pages too (WeasyPrint's zoom)."""
     with laid_out(html, data_dir, what) as document:
-        result = written(document, zoom=zoom)
+        result = written(document, zoom=zoom, programs=programs)
     return result
+
+
+def render_part(html: str, data_dir: Path, what: str) -> Rendered:
+    """`html` rendered as a part of a document the assembler puts together: no font programs."""
+    return render_pdf(html, data_dir, what, programs=False)
 
 
 @dataclass(frozen=True)
@@ -134,7 +144,7 @@ class Output:
 
 
 class Renderer:
-    """Documents rendered over a pool's processes, and kept.
+    """Parts of a document rendered over a pool's processes, and kept.
 
     With a `cache` folder, a document whose HTML (and `salt`: the templates, CSS, fonts and
     code) was rendered before is taken from there, so a rebuild lays out only what changed.
@@ -170,7 +180,7 @@ class Renderer:
         """A future of `html` rendered (`what` names it in messages): from the cache, or laid out."""
         if (result := self.cached(html)) is not None:
             return completed(result)
-        return self.submit(render_pdf, html, self.data_dir, what, keep=html)
+        return self.submit(render_part, html, self.data_dir, what, keep=html)
 
     def submit(self, function: Callable, *args: Any, keep: str | None = None) -> concurrent.futures.Future:
         """`function(*args)` in the pool; with `keep`, its Rendered result is stored under that HTML."""

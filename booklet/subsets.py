@@ -9,6 +9,10 @@ file holding the union of their glyphs, without touching a page's content (`shar
 A subset keeps each glyph's CID in its charset, so it needs no empty slots for the glyphs
 it leaves out.
 
+Parts rendered to be put together carry no program at all (`without_programs`): each
+WeasyPrint subset keeps an empty slot for each of a font's 65,000 glyphs, which made 96 % of
+a part's bytes, all of it copied into the assembler only to be replaced.
+
 Pages taken out of a larger document (one office's plates from a batch of offices) keep that
 document's fonts whole: widths, Unicode maps and glyphs of every page. `trim_fonts` cuts them
 down to what the pages draw, so that a file depends on its own pages only.
@@ -35,6 +39,54 @@ from booklet.paths import FONTS
 _DROP_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
 
 
+# In a font descriptor, a program left out by `without_programs`: the file in fonts/ it was made
+# from. The stream holds the glyphs (CIDs) the document draws with it, two bytes each.
+_LEFT_OUT = Name("/BookletFontFile")
+
+# A glyph's width where /W does not list it (the PDF default for /DW): every CJK glyph's.
+_DEFAULT_WIDTH = 1000
+
+
+def without_programs(pdf: bytes) -> bytes:
+    """`pdf` with each font program made from a file in fonts/ replaced by a stream naming that
+    file and listing the glyphs drawn, for `share_fonts` to embed them again: a PDF to be
+    assembled, never shown as it is.
+
+    The widths of the default width are dropped from /W: WeasyPrint lists every glyph, most
+    of them 1000 wide, and the assembler holds a number per glyph per part (half its memory).
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        drawn: dict[tuple[int, int], set[int]] = {}
+        users: dict[tuple[int, int], list[pikepdf.Dictionary]] = {}
+        for font in _composite_fonts(_font_resources(document)):
+            cid_font = font.DescendantFonts[0]
+            program = cid_font.FontDescriptor.get(Name.FontFile3) if Name.FontDescriptor in cid_font else None
+            if program is None or program.get(Name.Subtype) != Name.OpenType or Name.DW in cid_font:
+                continue
+            widths = _widths(cid_font.get(Name.W, pikepdf.Array()))
+            drawn.setdefault(program.objgen, set()).update(widths)
+            users.setdefault(program.objgen, []).append(cid_font)
+            cid_font.W = _widths_array({cid: w for cid, w in widths.items() if w != _DEFAULT_WIDTH})
+        for objgen, cid_fonts in users.items():
+            source = _which(document.get_object(objgen).read_bytes())
+            if source is None:
+                continue  # not one of ours: kept as it is (its widths are right all the same)
+            listed = b"".join(cid.to_bytes(2, "big") for cid in sorted(drawn[objgen]))
+            left_out = pikepdf.Stream(document, listed)
+            left_out[_LEFT_OUT] = pikepdf.String(source.filename)
+            for cid_font in cid_fonts:
+                cid_font.FontDescriptor.FontFile3 = left_out
+        buffer = io.BytesIO()
+        document.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
+def _listed(program: pikepdf.Stream) -> set[int]:
+    """The glyphs a program left out by `without_programs` lists."""
+    data = program.read_bytes()
+    return {int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)}
+
+
 def share_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
     """Point every font of `pdf` made from a file in `fonts_dir` at one shared subset."""
     holders = _font_resources(pdf)
@@ -45,9 +97,11 @@ def share_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
         cid_font = font.DescendantFonts[0]
         if cid_font.get(Name.Subtype) == Name.CIDFontType0 and Name.FontDescriptor in cid_font:
             widths[cid_font.objgen] = _widths(cid_font.get(Name.W, pikepdf.Array()))
-            programs.add(cid_font.FontDescriptor, widths[cid_font.objgen])
+            program = cid_font.FontDescriptor.get(Name.FontFile3)
+            glyphs = _listed(program) if program is not None and _LEFT_OUT in program else widths[cid_font.objgen]
+            programs.add(cid_font.FontDescriptor, glyphs)
     for source, descriptors in programs.users.items():
-        if len({d.FontFile3.objgen for d in descriptors}) > 1:  # else already one subset
+        if len({d.FontFile3.objgen for d in descriptors}) > 1 or _LEFT_OUT in descriptors[0].FontFile3:
             _replace_program(pdf, fonts_dir / source.filename, descriptors, programs.glyphs[source])
     _share_dictionaries(pdf, programs, widths, composite, holders)
 
@@ -162,6 +216,9 @@ class _Programs:
 
     def add(self, descriptor: pikepdf.Dictionary, glyphs: Iterable[int]) -> None:
         stream = descriptor.get(Name.FontFile3)
+        if stream is not None and _LEFT_OUT in stream:
+            self._use(_BY_FILENAME[str(stream[_LEFT_OUT])], descriptor, glyphs)
+            return
         if stream is None or stream.get(Name.Subtype) != Name.OpenType:
             return  # no program, or one of ours already
         # Known by its name without the subset's tag ("ABCDEF+"), which is the font's own:
@@ -170,8 +227,14 @@ class _Programs:
         if not name or name not in self._known:
             self._known[name] = _which(stream.read_bytes())
         if (source := self._known[name]) is not None:
-            self.users.setdefault(source, []).append(descriptor)
-            self.glyphs.setdefault(source, set()).update(glyphs)
+            self._use(source, descriptor, glyphs)
+
+    def _use(self, source: FontFile, descriptor: pikepdf.Dictionary, glyphs: Iterable[int]) -> None:
+        self.users.setdefault(source, []).append(descriptor)
+        self.glyphs.setdefault(source, set()).update(glyphs)
+
+
+_BY_FILENAME = {font.filename: font for font in FONT_FILES}
 
 
 def _replace_program(pdf: pikepdf.Pdf, path: Path, descriptors: list[pikepdf.Dictionary], glyphs: set[int]) -> None:
@@ -288,7 +351,9 @@ def cff_subset(path: Path, glyphs: frozenset[int]) -> bytes:
     face = _face(path)
     keep = hb.SubsetInput()
     keep.glyph_set.update({0, *glyphs})  # 0: .notdef, which every font program needs
-    keep.flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
+    # Without hints, as WeasyPrint embeds its own (its `hinting` option is off by default): the
+    # glyphs are drawn as in a document rendered whole, and take less room.
+    keep.flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING
     drop = keep.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
     drop.update({int.from_bytes(tag.encode("ascii"), "big") for tag in _DROP_TABLES})
     result = hb.subset(face, keep)

@@ -260,15 +260,18 @@ def test_each_font_is_embedded_once_with_every_glyph_the_pages_use(reading):
     import pikepdf
     from fontTools.cffLib import CFFFontSet
 
-    from booklet.subsets import _widths
+    from booklet.subsets import _scan
 
     programs: dict[tuple[int, int], set[int]] = {}
     with pikepdf.open(reading) as pdf:
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType0":
-                stream = obj.FontDescriptor.FontFile3
-                assert stream.Subtype == "/CIDFontType0C"
-                programs.setdefault(stream.objgen, set()).update(_widths(obj.W))
+        drawn: dict[tuple[int, int], set[int]] = {}
+        fonts: dict[tuple[int, int], pikepdf.Dictionary] = {}
+        for page in pdf.pages:
+            _scan(page.obj, page.obj.Resources, drawn, fonts, set())
+        for objgen, font in fonts.items():
+            stream = font.DescendantFonts[0].FontDescriptor.FontFile3
+            assert stream.Subtype == "/CIDFontType0C"
+            programs.setdefault(stream.objgen, set()).update(drawn[objgen])
         families = []
         for objgen, cids in programs.items():
             cff = CFFFontSet()

@@ -30,6 +30,49 @@ def test_documents_embed_exactly_the_installed_font_files(tmp_path):
     assert not fonts.missing(FONTS)
 
 
+def test_parts_carry_no_font_programs_and_assembled_draw_as_rendered_whole(tmp_path):
+    """A part for the assembler names the font files it used instead of embedding subsets of
+    them: put together, the glyphs are embedded once and the pages look as a document
+    rendered with its own fonts does."""
+    import pypdfium2 as pdfium
+    from PIL import ImageChops
+
+    from booklet.render import render_part, render_pdf
+    from booklet.subsets import share_fonts
+
+    def html(text: str) -> str:
+        return f"""<!DOCTYPE html><html lang="zh-CN"><head><link rel="stylesheet" href="fonts.css"></head>
+        <body><p>{text}</p><p><b>{text}</b></p><p style="font-family: 'Noto Serif CJK SC'">{text}</p></body></html>"""
+
+    texts = ["便民服务一本通", "社会救助与低保申请"]
+    whole = [render_pdf(html(text), tmp_path, what="字体") for text in texts]
+    parts = [render_part(html(text), tmp_path, what="字体") for text in texts]
+    for part, own in zip(parts, whole):
+        assert len(part.pdf) < len(own.pdf) / 10
+        with pikepdf.open(io.BytesIO(part.pdf)) as pdf:
+            assert not any(isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/OpenType" for o in pdf.objects)
+
+    def assembled(parts) -> pdfium.PdfDocument:
+        with pikepdf.new() as out:
+            sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in parts]
+            for source in sources:
+                out.pages.extend(source.pages)
+            share_fonts(out)
+            buffer = io.BytesIO()
+            out.save(buffer)
+        return pdfium.PdfDocument(buffer.getvalue())
+
+    for together in ([parts[0]], parts):  # one part alone gets its glyphs too
+        pages = assembled(together)
+        for index in range(len(together)):
+            page = pdfium.PdfDocument(whole[index].pdf)[0]
+            assert pages[index].get_textpage().get_text_range() == page.get_textpage().get_text_range()
+            # The same glyphs in the same places: only the edges' grey may differ, by how the
+            # rasterizer takes an OpenType program (WeasyPrint's) and a bare CFF one (ours).
+            difference = ImageChops.difference(pages[index].render(scale=2).to_pil(), page.render(scale=2).to_pil())
+            assert max(high for _, high in difference.getextrema()) < 48
+
+
 def test_rendering_leaves_nothing_in_the_temporary_folder(tmp_path):
     """WeasyPrint copies the files an @font-face names into a folder of its own, per process,
     which a worker process never removes: 80 MB a build."""
