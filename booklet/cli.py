@@ -1,6 +1,7 @@
 """The `booklet` command: parses the command line and calls the module that does the work."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -47,17 +48,23 @@ def _checked(data: Path, strict: bool, out: Path | None = None):
     except FontsMissing as exc:
         _err(f"错误：{exc}")
         raise typer.Exit(Exit.SETUP) from None
-    for problem in project.problems:
+    _report_problems(project.problems, strict)
+    return project
+
+
+def _report_problems(problems: list, strict: bool) -> None:
+    """Print every problem and a summary; exit if there is an error, or a warning and `strict`."""
+    for problem in problems:
         _err(str(problem))
-    failed = not project.ok or (strict and project.problems)
-    if project.problems:
+    errors = any(not p.warning for p in problems)
+    failed = errors or (strict and problems)
+    if problems:
         verdict = "，未生成任何文件" if failed else ""
-        _err(f"{summary(project.problems)}{verdict}。")
+        _err(f"{summary(problems)}{verdict}。")
     if failed:
-        if project.ok:
+        if not errors:
             _err("（--strict：警告也算失败）")
         raise typer.Exit(Exit.INVALID_DATA)
-    return project
 
 
 @app.command()
@@ -80,13 +87,25 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="全部重新生成，不管数据有没有变化。")] = False,
 ) -> None:
     """检查数据，生成一本通、便民身份证和联系卡；只重新生成数据有变化的文件。"""
+    from booklet.build import Report
     from booklet.build import build as run_build
+    from booklet.unchanged import fingerprint, last_build, remember
 
+    stamp = fingerprint(data, large_print) if data.is_dir() else None
+    if stamp is not None and not force and (last := last_build(out, stamp, large_print)) is not None:
+        _report_problems(last.problems, strict)  # as the check gave them: the data is the same
+        _produce(lambda: Report(unchanged=last.files), out)
+        return
     project = _checked(data, strict, out)
     from booklet.progress import documents
 
     with documents("正在排版") as progress:
-        _produce(lambda: run_build(project, out, large_print=large_print, force=force, progress=progress), out)
+        report = _produce(lambda: run_build(project, out, large_print=large_print, force=force, progress=progress),
+                          out)
+    if stamp is not None:
+        files = [w.path.relative_to(out).as_posix() for w in report.written] + report.unchanged
+        with contextlib.suppress(OSError):  # not kept: the next build reads the data again
+            remember(out, stamp, large_print, files, project.problems)
 
 
 @app.command()
@@ -256,8 +275,9 @@ def _known(project, station: str | None, cadre: str | None) -> None:
         raise typer.Exit(Exit.USAGE)
 
 
-def _produce(make, out: Path) -> None:
-    """Run a render-and-write step; report what was written, or why nothing was."""
+def _produce(make, out: Path):
+    """Run a render-and-write step; report what was written, or why nothing was. Returns
+    the step's Report."""
     from booklet.cards import FOLDER as CARDS
     from booklet.household import PRINT_COPY
     from booklet.render import RenderError
@@ -287,6 +307,7 @@ def _produce(make, out: Path) -> None:
         typer.echo(f"打印 {PRINT_COPY}：A4 双面打印，选「短边翻转」，整叠对折后在折线处骑马订。")
     if any(item.path.parent.name == CARDS for item in written):
         typer.echo("打印联系卡：A4 双面打印，选「长边翻转」、实际大小（不缩放），按页边的裁切线裁开。")
+    return report
 
 
 @app.command()

@@ -42,6 +42,35 @@ def test_nothing_changed_nothing_rendered(built, workdir: Path):
     assert _state(workdir / "output") == built
 
 
+def test_nothing_changed_is_told_without_reading_the_data_and_the_warnings_are_repeated(minimal: Path, workdir: Path,
+                                                                                         monkeypatch):
+    before, after = (minimal / "cadres.yaml").read_text(encoding="utf-8").rsplit("    photo: photos/zhangsan.jpg\n", 1)
+    (minimal / "cadres.yaml").write_text(before + after, encoding="utf-8")  # 李四 has no photo: a warning
+    first = run_cli("build", "--data", "data", "--out", "output")
+    assert first.code == 0, first.stderr
+    assert "李四: 没有照片" in first.stderr
+    built = _state(workdir / "output")
+
+    def check_data(*args, **kwargs):
+        raise AssertionError("the data was read again")
+
+    monkeypatch.setattr("booklet.checks.check_data", check_data)
+    again = run_cli("build", "--data", "data", "--out", "output")
+    assert again.code == 0
+    assert again.stderr == first.stderr
+    assert "没有需要重新生成的文件。" in again.stdout
+    assert _state(workdir / "output") == built
+
+    strict = run_cli("build", "--data", "data", "--out", "output", "--strict")
+    assert strict.code == 1
+    assert "（--strict：警告也算失败）" in strict.stderr
+
+    # Saved again, the same text: read and checked as after any edit.
+    (minimal / "cadres.yaml").write_text((minimal / "cadres.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(AssertionError, match="read again"):
+        run_cli("build", "--data", "data", "--out", "output")
+
+
 def test_one_phone_changed_rerenders_that_office_and_the_booklet_only(built, minimal: Path, workdir: Path):
     _edit(minimal / "cadres.yaml", "mobile: 139 0000 0001", "mobile: 139 0000 0009")
 
