@@ -158,24 +158,12 @@ def _take_pages(out: pikepdf.Pdf, pdf: bytes) -> None:
     data is copied now (as it was: compressed) and the part closed.
     """
     with pikepdf.open(io.BytesIO(pdf)) as source:
-        kids = out.Root.Pages.Kids  # pikepdf's page list finds `pages[i]` anew each time
-        first = len(kids)
         out.pages.extend(source.pages)
-        containers = (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)
-        todo: list = [kids[index] for index in range(first, len(kids))]
-        seen: set[tuple[int, int]] = set()
-        while todo:
-            item = todo.pop()
-            if isinstance(item, pikepdf.Array):
-                todo += [value for value in item if isinstance(value, containers)]
-                continue
-            if item.is_indirect:
-                if item.objgen in seen:
-                    continue
-                seen.add(item.objgen)
-            if isinstance(item, pikepdf.Stream):
-                item.write(item.read_raw_bytes(), filter=item.get(Name.Filter), decode_parms=item.get(Name.DecodeParms))
-            todo += [value for key, value in item.items() if key != "/Parent" and isinstance(value, containers)]
+        for obj in source.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get(Name.Type) not in (Name.ObjStm, Name.XRef):
+                # qpdf keeps what it copied from each source: this is the copy the pages use.
+                copy = out.copy_foreign(obj)
+                copy.write(copy.read_raw_bytes(), filter=copy.get(Name.Filter), decode_parms=copy.get(Name.DecodeParms))
 
 
 class _Digits:

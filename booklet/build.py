@@ -109,11 +109,16 @@ def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path 
     if not stale:
         return outputs
     with _data_kept(), Pool(progress=progress) as pool:
+        booklet = any(u.kind == "booklet" for u in stale)
+        if booklet:
+            pool.hold(OFFICES)
         batches = [pool.submit(_office_batch, kind, project, stations, cache, priority=OFFICES)
                    for kind in ("plates", "cards")
                    for stations in _batches(project, [u.station for u in stale if u.kind == kind])]
-        if any(u.kind == "booklet" for u in stale):
-            outputs += household.render(project, large_print=large_print, pool=pool, cache=cache)
+        if booklet:
+            outputs += household.render(project, large_print=large_print, pool=pool, cache=cache,
+                                        started=lambda: pool.release(OFFICES))
+        pool.release(OFFICES)
         for batch in batches:
             outputs += batch.result()
     return outputs

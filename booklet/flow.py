@@ -155,13 +155,15 @@ changed (a chapter's items found to fit on a page are to be kept whole). It may 
 
 
 def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], top: float,
-            settle: Settle) -> dict[str, list[Rendered]]:
+            settle: Settle, started: Callable[[], None] = lambda: None) -> dict[str, list[Rendered]]:
     """Each flow's pages, as one or more documents in order.
 
     `cuts` has, per flow key, the cuts (`Cut.name`) it was cut at last time; it is updated.
-    `top`: where the content of a page starts, in CSS pixels from its top edge.
+    `top`: where the content of a page starts, in CSS pixels from its top edge. `started`
+    is called once the first layouts are submitted.
     """
     tries = {flow.key: _try(flow, renderer, cuts.get(flow.key), top) for flow in flows}
+    started()
     laid = {flow.key: _collect(flow, tries[flow.key]) for flow in flows}
     again = [flow for flow in flows if laid[flow.key] is None]
     again += settle([result for result in laid.values() if result is not None])

@@ -14,7 +14,7 @@ import contextlib
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from markupsafe import Markup
 
@@ -72,11 +72,12 @@ class Part:
 
 
 def render(project: Project, *, large_print: bool = False, pool: Pool,
-           cache: Path | None = None) -> list[Output]:
+           cache: Path | None = None, started: Callable[[], None] = lambda: None) -> list[Output]:
     """The reading copy and the print copy; with `large_print`, the large-print copy alone.
 
     With a `cache` folder, parts laid out before are reused: a rebuild lays out only the parts,
-    and the segments of a chapter or directory, whose content changed.
+    and the segments of a chapter or directory, whose content changed. `started` is called
+    once all that is to be laid out first has been submitted to the pool.
     """
     chapters = view.chapters(project)
     offices = view.offices(project)
@@ -128,7 +129,8 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     flows = [Flow(part.key, "booklet/chapter.html", {**common, "chapter": c}, [items.block(s) for s in c.services],
                   f"一本通（{c.title}）") for part, c in zip(chapter_parts, chapters, strict=True)]
     flows += _directories(offices, common)
-    rendered = lay_out(flows, renderer, record.cuts, top=page_format.top * _PX_PER_MM, settle=items.settle)
+    rendered = lay_out(flows, renderer, record.cuts, top=page_format.top * _PX_PER_MM, settle=items.settle,
+                       started=started)
     rendered |= {key: [future.result()] for key, future in futures.items()}
     items.remember()
     record.save()

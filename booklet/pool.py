@@ -42,6 +42,15 @@ def _worker() -> None:
     os.nice(5)
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+    # WeasyPrint and its fonts, loaded while the parent composes what there is to render: half
+    # a second that the first document of each process paid otherwise.
+    from booklet.render import get_ready
+
+    get_ready()
+
+
+def _nothing() -> None:
+    """A task that starts the processes."""
 
 
 def _task(function: Callable, args: tuple) -> Any:
@@ -70,8 +79,8 @@ def _glibc_malloc_trim():
 
 class Pool:
     """Processes, not threads: WeasyPrint's layout holds the GIL. Fork keeps start-up cheap
-    (WeasyPrint and the fonts are already loaded) and is safe here: the processes start at
-    the first task, before this module starts a thread, and nothing else runs one (the
+    (the code and the data are already loaded) and is safe here: the processes start when the
+    pool is made, before this module starts a thread, and nothing else runs one (the
     progress bar draws when told, not from a thread of its own). Each process keeps its own font
     configuration for all the documents it renders. With one worker, tasks run here, in turn.
     """
@@ -87,9 +96,23 @@ class Pool:
                 max_workers=self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker)
         self._free = self.workers
         self._waiting: list[tuple[int, int, concurrent.futures.Future, Callable, tuple]] = []
+        self._held: set[int] = set()
         self._order = itertools.count()
         self._lock = threading.Lock()
         self._closed = False
+        if self._executor is not None:
+            self._executor.submit(_nothing)  # all of them at once, forked: they get ready meanwhile
+
+    def hold(self, priority: int) -> None:
+        """Tasks of `priority` wait, even with a process idle, until `release`: the plates wait
+        for the booklet's first layouts, which are submitted after them but what the build waits for."""
+        with self._lock:
+            self._held.add(priority)
+
+    def release(self, priority: int) -> None:
+        with self._lock:
+            self._held.discard(priority)
+        self._dispatch()
 
     def __enter__(self) -> Pool:
         return self
@@ -140,7 +163,7 @@ class Pool:
     def _dispatch(self) -> None:
         starting = []
         with self._lock:
-            while self._free and self._waiting and not self._closed:
+            while self._free and self._waiting and self._waiting[0][0] not in self._held and not self._closed:
                 self._free -= 1
                 starting.append(heapq.heappop(self._waiting))
         for _, _, future, function, args in starting:

@@ -51,6 +51,11 @@ def _font_config():
     return FontConfiguration()
 
 
+def get_ready() -> None:
+    """Load WeasyPrint and the fonts, as the first document would."""
+    _font_config()
+
+
 class _Collector(logging.Handler):
     """Keeps what WeasyPrint logs: a missing image or a .notdef glyph is only logged there."""
 
