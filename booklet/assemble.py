@@ -106,8 +106,9 @@ DIGIT_SETS = ("folio", "toc-1", "toc-2", "index")
 
 
 def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio], numbers: list[Number],
-             headers: int, bookmarks: list[Bookmark], meta: Metadata) -> bytes:
-    """One PDF of `parts` in order, with the folios and numbers stamped on.
+             headers: int, bookmarks: list[Bookmark], meta: Metadata) -> pikepdf.Pdf:
+    """One PDF of `parts` in order, with the folios and numbers stamped on, for the caller to
+    save (`to_bytes`) and close.
 
     `stamps` holds `headers` pages with one running header each, then ten pages for each of
     DIGIT_SETS, one digit to a page (anchors `<set>-digit-N` and `<set>-digit-N-end`).
@@ -147,7 +148,7 @@ def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio]
     _outline(out, bookmarks, anchors)
     _metadata(out, meta)
     share_fonts(out)
-    return to_bytes(out)
+    return out
 
 
 def _take_pages(out: pikepdf.Pdf, pdf: bytes) -> None:

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from booklet import pinyin, view
-from booklet.assemble import DIGIT_SETS, Bookmark, Folio, Metadata, Number, assemble, place_anchors
+from booklet.assemble import DIGIT_SETS, Bookmark, Folio, Metadata, Number, assemble, place_anchors, to_bytes
 from booklet.flow import Block, Flow, Laid, lay_out
 from booklet.impose import saddle_stitch
 from booklet.load import Project
@@ -155,11 +155,12 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
         date=project.org.edition.date,
     )
     bookmarks = [mark for part in layout for mark in part.bookmarks]
-    reading = assemble(parts, rendered["folio"][0], folios, numbers, len(headers), bookmarks, meta)
     pages = sum(p.pages for p in parts)
-    if large_print:
-        return [Output(LARGE_PRINT, reading, pages)]
-    return [Output(READING_COPY, reading, pages), Output(PRINT_COPY, saddle_stitch(reading), pages // 4)]
+    with assemble(parts, rendered["folio"][0], folios, numbers, len(headers), bookmarks, meta) as document:
+        reading = to_bytes(document)
+        if large_print:
+            return [Output(LARGE_PRINT, reading, pages)]
+        return [Output(READING_COPY, reading, pages), Output(PRINT_COPY, saddle_stitch(document), pages // 4)]
 
 
 def _directories(offices: list[view.Office], common: dict[str, Any]) -> list[Flow]:
