@@ -34,15 +34,8 @@ def _tree_memory(pid: int) -> int:
     """Memory of a process and all its descendants, in bytes: the sum of their proportional
     set sizes (PSS, from /proc). Not RSS: a worker forked from the build shares most of its
     pages with it (WeasyPrint, the fonts, the data), and a sum of RSS would count those once
-    per process."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
+    per process. The descendants are found through each thread's `children` list, not by
+    reading every process's `stat`: this runs beside the build, on the same two cores."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
@@ -50,10 +43,15 @@ def _tree_memory(pid: int) -> int:
             for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
         except OSError:
             pass  # it has just ended
-        todo += children.get(current, [])
     return total
+
+
+# How often the memory of the build's processes is read.
+SAMPLE_SECONDS = 0.05
 
 
 def _run(args: list[str]) -> tuple[float, int]:
@@ -67,7 +65,7 @@ def _run(args: list[str]) -> tuple[float, int]:
         nonlocal peak
         while process.poll() is None:
             peak = max(peak, _tree_memory(process.pid))
-            time.sleep(0.05)
+            time.sleep(SAMPLE_SECONDS)
 
     watcher = threading.Thread(target=watch)
     watcher.start()
