@@ -33,20 +33,20 @@ def default_workers() -> int:
 
 
 def _worker() -> None:
-    """A worker process starts with all that its parent had loaded (WeasyPrint, the fonts, the
-    data): frozen, the garbage collector stops walking it over and again while a document is
-    laid out, which took a sixth of the time, and leaves its pages shared with the parent.
+    """A worker process starts with all that its parent had loaded (the code, the data) and
+    loads WeasyPrint and the fonts, while the parent composes what there is to render: half a
+    second that the first document of each process paid otherwise. All of it frozen, the
+    garbage collector stops walking it over and again while a document is laid out, which
+    took a sixth of the time, and leaves its pages shared with the parent.
 
     Workers yield the processor to the parent: what it does (composing the booklet's parts,
     putting them together) is what the build waits for, while the plates in the workers are not."""
     os.nice(5)
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
-    # WeasyPrint and its fonts, loaded while the parent composes what there is to render: half
-    # a second that the first document of each process paid otherwise.
     from booklet.render import get_ready
 
     get_ready()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def _nothing() -> None:

