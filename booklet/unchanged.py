@@ -33,7 +33,8 @@ class LastBuild:
 
 def fingerprint(data_dir: Path, large_print: bool) -> str:
     """The data folder's files as they are now, and the tool: an edit, a photo replaced, a
-    file added or removed, or a new version of the code, templates or fonts changes it."""
+    file added or removed, or a new version of the code, templates or fonts changes it. So
+    does the folder the command is run from."""
     files = []
     for folder, subfolders, names in os.walk(data_dir):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
@@ -42,7 +43,9 @@ def fingerprint(data_dir: Path, large_print: bool) -> str:
                 path = Path(folder) / name
                 stat = path.stat()
                 files.append((path.relative_to(data_dir).as_posix(), stat.st_size, stat.st_mtime_ns))
-    return digest(tool(), "large" if large_print else "booklet", files)
+    # The warnings name the files as seen from the current folder (load.display_path): from
+    # another folder they are to be worked out again.
+    return digest(tool(), "large" if large_print else "booklet", os.path.relpath(data_dir), files)
 
 
 def last_build(out_dir: Path, stamp: str, large_print: bool) -> LastBuild | None:
