@@ -41,7 +41,10 @@ def fingerprint(data_dir: Path, large_print: bool) -> str:
         for name in sorted(names):
             if not name.startswith("."):  # an editor's swap file is not data
                 path = Path(folder) / name
-                stat = path.stat()
+                try:
+                    stat = path.stat()
+                except OSError:  # gone since it was listed, or a broken link: the check will say
+                    continue
                 files.append((path.relative_to(data_dir).as_posix(), stat.st_size, stat.st_mtime_ns))
     # The warnings name the files as seen from the current folder (load.display_path): from
     # another folder they are to be worked out again.
