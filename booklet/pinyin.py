@@ -60,11 +60,6 @@ def name_syllables(name: str, override: str | None = None) -> list[str]:
     return syllables(name)
 
 
-def sort_key(text: str, override_syllables: list[str] | None = None) -> tuple:
-    """Order by toneless pinyin, then by tone, then by the characters themselves."""
-    return (" ".join(override_syllables or syllables(text)), " ".join(_tones(text)), text)
-
-
 def _tones(text: str) -> list[str]:
     from pypinyin import Style, lazy_pinyin
 
@@ -79,10 +74,9 @@ def initial(text: str, override_syllables: list[str] | None = None) -> str:
 
 
 class Readings:
-    """The order and the index letter of terms, as `sort_key` and `initial` give them, kept
-    from one build to the next in a file (`path`): pypinyin takes a millisecond a term and a
-    fifth of a second to load, and the index of a township ten times a street office's size
-    has 5,000 terms."""
+    """The order and the index letter (`initial`) of terms, kept from one build to the next
+    in a file (`path`): pypinyin takes a millisecond a term and a fifth of a second to load,
+    and the index of a township ten times a street office's size has 5,000 terms."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
@@ -96,6 +90,7 @@ class Readings:
         self._used: dict[str, list[list[str]]] = {}
 
     def sort_key(self, term: str) -> tuple:
+        """Order by toneless pinyin, then by tone, then by the characters themselves."""
         plain, tones = self._reading(term)
         return (" ".join(plain), " ".join(tones), term)
 
