@@ -4,6 +4,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import hashlib
+import io
 import json
 import logging
 import os
@@ -105,19 +106,17 @@ def laid_out(html: str, data_dir: Path, what: str):
         raise RenderError(f"{what} 排版出错：{details}")
 
 
-def written(document, pages: list | None = None, zoom: float = 1.0, programs: bool = True) -> Rendered:
+def written(document, pages: list | None = None, zoom: float = 1.0, part: bool = False) -> Rendered:
     """`pages` of a laid-out `document` (all of them by default) as PDF bytes, with the anchors
-    on them; anchors are where they land on pages scaled by `zoom`. Without `programs`, a part
-    for the assembler, which embeds the fonts' glyphs once for all parts (`subsets`)."""
+    on them; anchors are where they land on pages scaled by `zoom`. With `part`, a part for
+    the assembler (`for_assembly`)."""
     if pages is None:
         pages = document.pages
     elif len(pages) != len(document.pages):
         document = document.copy(pages)
     pdf = document.write_pdf(zoom=zoom)
-    if not programs:
-        from booklet.subsets import without_programs  # pikepdf and HarfBuzz: only in the workers
-
-        pdf = without_programs(pdf)
+    if part:
+        pdf = for_assembly(pdf)
     anchors: dict[str, Anchor] = {}
     for index, page in enumerate(pages):
         for name, (x, y, *_) in page.anchors.items():
@@ -126,16 +125,33 @@ def written(document, pages: list | None = None, zoom: float = 1.0, programs: bo
     return Rendered(pdf, len(pages), anchors)
 
 
-def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0, programs: bool = True) -> Rendered:
+def for_assembly(pdf: bytes) -> bytes:
+    """A part's PDF as the assembler takes it: with no font programs, which it embeds once for
+    all parts (booklet/subsets.py), and one link annotation where WeasyPrint wrote several
+    (booklet/links.py). Done in the worker that rendered it, not in the assembler's process."""
+    import pikepdf  # with HarfBuzz: only in the workers
+
+    from booklet.links import merge_links
+    from booklet.subsets import without_programs
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        without_programs(document)
+        merge_links(document)
+        buffer = io.BytesIO()
+        document.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
+def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0, part: bool = False) -> Rendered:
     """Render `html` to PDF; `zoom` scales everything, the pages too (WeasyPrint's zoom)."""
     with laid_out(html, data_dir, what) as document:
-        result = written(document, zoom=zoom, programs=programs)
+        result = written(document, zoom=zoom, part=part)
     return result
 
 
 def render_part(html: str, data_dir: Path, what: str) -> Rendered:
-    """`html` rendered as a part of a document the assembler puts together: no font programs."""
-    return render_pdf(html, data_dir, what, programs=False)
+    """`html` rendered as a part of a document the assembler puts together (`for_assembly`)."""
+    return render_pdf(html, data_dir, what, part=True)
 
 
 @dataclass(frozen=True)

@@ -47,38 +47,34 @@ _LEFT_OUT = Name("/BookletFontFile")
 _DEFAULT_WIDTH = 1000
 
 
-def without_programs(pdf: bytes) -> bytes:
-    """`pdf` with each font program made from a file in fonts/ replaced by a stream naming that
-    file and listing the glyphs drawn, for `share_fonts` to embed them again: a PDF to be
+def without_programs(document: pikepdf.Pdf) -> None:
+    """Replace each font program made from a file in fonts/ by a stream naming that file and
+    listing the glyphs drawn, for `share_fonts` to embed them again: in a PDF to be
     assembled, never shown as it is.
 
     The widths of the default width are dropped from /W: WeasyPrint lists every glyph, most
     of them 1000 wide, and the assembler holds a number per glyph per part (half its memory).
     """
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        drawn: dict[tuple[int, int], set[int]] = {}
-        users: dict[tuple[int, int], list[pikepdf.Dictionary]] = {}
-        for font in _composite_fonts(_font_resources(document)):
-            cid_font = font.DescendantFonts[0]
-            program = cid_font.FontDescriptor.get(Name.FontFile3) if Name.FontDescriptor in cid_font else None
-            if program is None or program.get(Name.Subtype) != Name.OpenType or Name.DW in cid_font:
-                continue
-            widths = _widths(cid_font.get(Name.W, pikepdf.Array()))
-            drawn.setdefault(program.objgen, set()).update(widths)
-            users.setdefault(program.objgen, []).append(cid_font)
-            cid_font.W = _widths_array({cid: w for cid, w in widths.items() if w != _DEFAULT_WIDTH})
-        for objgen, cid_fonts in users.items():
-            source = _which(document.get_object(objgen).read_bytes())
-            if source is None:
-                continue  # not one of ours: kept as it is (its widths are right all the same)
-            listed = b"".join(cid.to_bytes(2, "big") for cid in sorted(drawn[objgen]))
-            left_out = pikepdf.Stream(document, listed)
-            left_out[_LEFT_OUT] = pikepdf.String(source.filename)
-            for cid_font in cid_fonts:
-                cid_font.FontDescriptor.FontFile3 = left_out
-        buffer = io.BytesIO()
-        document.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return buffer.getvalue()
+    drawn: dict[tuple[int, int], set[int]] = {}
+    users: dict[tuple[int, int], list[pikepdf.Dictionary]] = {}
+    for font in _composite_fonts(_font_resources(document)):
+        cid_font = font.DescendantFonts[0]
+        program = cid_font.FontDescriptor.get(Name.FontFile3) if Name.FontDescriptor in cid_font else None
+        if program is None or program.get(Name.Subtype) != Name.OpenType or Name.DW in cid_font:
+            continue
+        widths = _widths(cid_font.get(Name.W, pikepdf.Array()))
+        drawn.setdefault(program.objgen, set()).update(widths)
+        users.setdefault(program.objgen, []).append(cid_font)
+        cid_font.W = _widths_array({cid: w for cid, w in widths.items() if w != _DEFAULT_WIDTH})
+    for objgen, cid_fonts in users.items():
+        source = _which(document.get_object(objgen).read_bytes())
+        if source is None:
+            continue  # not one of ours: kept as it is (its widths are right all the same)
+        listed = b"".join(cid.to_bytes(2, "big") for cid in sorted(drawn[objgen]))
+        left_out = pikepdf.Stream(document, listed)
+        left_out[_LEFT_OUT] = pikepdf.String(source.filename)
+        for cid_font in cid_fonts:
+            cid_font.FontDescriptor.FontFile3 = left_out
 
 
 def _listed(program: pikepdf.Stream) -> set[int]:

@@ -309,3 +309,39 @@ def test_each_page_lists_its_own_folio_stamp_only(reading):
             forms = page.obj.Resources.get("/XObject", {})
             stamps = [name for name in forms.keys() if name.startswith("/Folio")]
             assert len(stamps) <= 1, (number, stamps[:5])
+
+
+def test_each_entry_of_the_contents_and_the_index_is_one_link_to_where_it_says(reading, headings):
+    """WeasyPrint writes a link for every box inside one (the entry, its title, the dots, the
+    number's box...), each inside the entry's: one is kept, and a click on the entry, its text
+    or its number, opens the page the number gives."""
+    import pypdfium2 as pdfium
+
+    reader = PdfReader(reading)
+    destinations = {name: reader.get_destination_page_number(d) + 1 for name, d in reader.named_destinations.items()}
+    document = pdfium.PdfDocument(reading)
+    checked = 0
+    try:
+        for index, page in enumerate(reader.pages):
+            areas = []
+            for annotation in page.get("/Annots", []):
+                action = annotation.get_object()["/A"]
+                if action["/S"] != "/GoTo":
+                    continue
+                x1, y1, x2, y2 = (float(v) for v in annotation.get_object()["/Rect"])
+                area = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+                target = str(action["/D"])
+                nested = [other for other, where in areas if where == target
+                          and all(a >= b - 0.01 for a, b in zip(area[:2], other[:2]))
+                          and all(a <= b + 0.01 for a, b in zip(area[2:], other[2:]))]
+                assert not nested, (index + 1, target)
+                areas.append((area, target))
+                text = _squash(document[index].get_textpage().get_text_bounded(*area))
+                term = re.sub(r"\d+$", "", text)
+                term = re.search(r"（见(.+)）$", term).group(1) if "（见" in term else term
+                if term in headings:  # an entry on one line (one that wraps has two areas)
+                    assert headings[term] == destinations[target] == int(re.search(r"\d+$", text).group()), text
+                    checked += 1
+    finally:
+        document.close()
+    assert checked > 100
