@@ -237,8 +237,11 @@ class ShortItems:
                 height = item_height(whole, item, self.page)
                 if anchors[item.anchor].page != anchors[f"end-{item.service.id}"].page:
                     split.add(item.anchor)
+                    key = self.keys[item.anchor]
                     if height <= self.page.content + _SLACK_MM:
-                        uncertain.append(item)
+                        # Measured before (alone, or whole): the same HTML, the same height.
+                        if key not in self.record.heights and key not in self.measured:
+                            uncertain.append(item)
                         continue
                 self.measured[self.keys[item.anchor]] = height
         if uncertain:
