@@ -13,7 +13,7 @@ from booklet.load import Project
 from booklet.manifest import Manifest, digest, tool
 from booklet.model import PaperSize
 from booklet.paths import CACHE
-from booklet.pool import OFFICES, Pool
+from booklet.pool import OFFICES, Pool, shared
 from booklet.render import Output, write_atomic
 from booklet.view import by_office
 
@@ -108,11 +108,11 @@ def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path 
     outputs: list[Output] = []
     if not stale:
         return outputs
-    with _data_kept(), Pool(progress=progress) as pool:
+    with _data_kept(), Pool(progress=progress, shared=project) as pool:
         booklet = any(u.kind == "booklet" for u in stale)
         if booklet:
             pool.hold(OFFICES)
-        batches = [pool.submit(_office_batch, kind, project, stations, cache, priority=OFFICES)
+        batches = [pool.submit(_office_batch, kind, stations, cache, priority=OFFICES)
                    for kind in ("plates", "cards")
                    for stations in _batches(project, [u.station for u in stale if u.kind == kind])]
         if booklet:
@@ -160,7 +160,8 @@ def _batches(project: Project, stations: list[str]) -> list[list[str]]:
     return batches
 
 
-def _office_batch(kind: str, project: Project, stations: list[str], cache: Path | None) -> list[Output]:
+def _office_batch(kind: str, stations: list[str], cache: Path | None) -> list[Output]:
+    project = shared()  # the project the pool was made with
     people = [c for c in view.people(project) if c.station in stations]
     if kind == "plates":
         return plate_files(project, people=people, cache=cache)
