@@ -71,13 +71,14 @@ def _task(function: Callable, args: tuple) -> Any:
     try:
         return function(*args)
     finally:
-        gc.collect()
-        _malloc_trim(0)
+        give_back()
 
 
-def _malloc_trim(pad: int) -> None:
+def give_back() -> None:
+    """Collect what is garbage, and hand the memory it freed back to the system."""
+    gc.collect()
     if (trim := _glibc_malloc_trim()) is not None:
-        trim(pad)
+        trim(0)
 
 
 @functools.cache
