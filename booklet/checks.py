@@ -137,17 +137,17 @@ def _departed(project: Project, handler: str, service) -> str:
 
 
 def _photos(project: Project) -> None:
+    found = photos.inspect(project.data_dir, [c.photo for c in project.cadres if c.photo is not None], project.facts)
     for cadre in project.cadres:
         origin = project.origin(cadre)
         if cadre.photo is None:
             project.problems.append(origin.problem(
                 "name", warning=True, message=f"{cadre.name}: 没有照片，便民身份证上将印占位图"))
             continue
-        try:
-            width, height = photos.inspect(project.data_dir, cadre.photo, project.facts)
-        except photos.PhotoError as exc:
-            project.problems.append(origin.problem("photo", message=f"{cadre.name} photo: {exc}"))
+        if isinstance(problem := found[cadre.photo], photos.PhotoError):
+            project.problems.append(origin.problem("photo", message=f"{cadre.name} photo: {problem}"))
             continue
+        width, height = found[cadre.photo]
         if width < photos.MIN_SIZE[0] or height < photos.MIN_SIZE[1]:
             project.problems.append(origin.problem(
                 "photo", warning=True,

@@ -33,6 +33,12 @@ class FileFacts:
             if isinstance(saved, dict) and saved.get("version") == _VERSION:
                 self._files = saved.get("files", {})
 
+    def known(self, path: Path, fact: str) -> bool:
+        """Whether the `fact` about the file at `path` is remembered, the file as it was."""
+        status = os.stat(path)
+        entry = self._files.get(str(path.resolve()))
+        return entry is not None and entry.get("stamp") == [status.st_size, status.st_mtime_ns] and fact in entry
+
     def get(self, path: Path, fact: str, work_out: Callable[[], Any]) -> Any:
         """The `fact` about the file at `path`: remembered if the file is as it was, else
         `work_out()`, remembered. An exception from `work_out` is not remembered."""

@@ -233,17 +233,16 @@ class ShortItems:
             anchors, _ = place_anchors([piece.rendered for piece in result.pieces])
             whole = Rendered(b"", sum(piece.rendered.pages for piece in result.pieces), anchors)
             for block in result.flow.blocks:
-                item = self.views[block.anchor]
+                item, key = self.views[block.anchor], self.keys[block.anchor]
                 height = item_height(whole, item, self.page)
                 if anchors[item.anchor].page != anchors[f"end-{item.service.id}"].page:
                     split.add(item.anchor)
-                    key = self.keys[item.anchor]
                     if height <= self.page.content + _SLACK_MM:
                         # Measured before (alone, or whole): the same HTML, the same height.
                         if key not in self.record.heights and key not in self.measured:
                             uncertain.append(item)
                         continue
-                self.measured[self.keys[item.anchor]] = height
+                self.measured[key] = height
         if uncertain:
             self._measure_alone(uncertain)
         again = []

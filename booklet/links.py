@@ -3,7 +3,7 @@
 WeasyPrint gives every box inside a link an annotation of its own (the link is inherited, so
 that a click on any part of it is caught): an entry of the contents or the index, a block
 holding the title, the dots and the number's box, carried six or seven, one inside the
-other. At ten times a street office's size that was 41,000 of the booklet's 56,000
+other. At ten times a street office's size that was 39,000 of the booklet's 56,000
 annotations, each an object the assembler holds and writes.
 """
 from __future__ import annotations

@@ -120,3 +120,26 @@ def test_a_tiny_photo_is_a_warning(minimal: Path):
     result = run_cli("check", "--data", "data")
     assert result.code == 0
     assert "data/cadres.yaml:10:12: 警告：张三 photo: 照片只有 1×1 像素，印出来会模糊（至少 300×400）" in result.stderr.splitlines()
+
+
+def test_broken_photos_decoded_side_by_side_are_each_named_and_pillow_is_left_as_it_was(minimal: Path):
+    """Photos are decoded a few at a time, in threads, under Pillow's strict settings, which
+    are the whole process's: each broken one is named, and the settings are put back once."""
+    from PIL import Image, ImageFile
+
+    settings = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
+    whole = (minimal / "photos" / "zhangsan.jpg").read_bytes()
+    (minimal / "photos" / "zhangsan.jpg").write_bytes(whole[:len(whole) // 2])
+    (minimal / "photos" / "lisi.jpg").write_text("不是照片", encoding="utf-8")
+    cadres = minimal / "cadres.yaml"
+    text = cadres.read_text(encoding="utf-8")
+    cadres.write_text(text[::-1].replace("gpj.nasgnahz/sotohp", "gpj.isil/sotohp", 1)[::-1], encoding="utf-8")
+
+    result = run_cli("check", "--data", "data")
+
+    assert result.code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "data/cadres.yaml:10:12: 张三 photo: 照片「photos/zhangsan.jpg」已损坏或不完整，无法读取：请重新拷贝或导出这张照片",
+        "data/cadres.yaml:18:12: 李四 photo: 「photos/lisi.jpg」不是图片文件，无法打开",
+    ]
+    assert (Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES) == settings
