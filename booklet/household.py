@@ -82,6 +82,7 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     chapters = view.chapters(project)
     offices = view.offices(project)
     readings = pinyin.Readings(cache / "pinyin.json" if cache else None)
+    groups = view.index(chapters, readings)  # reads every term at once (the example's too)
     common = {"org": project.org, "large_print": large_print, "example": view.alias_example(chapters, readings)}
     page_format = A4_LARGE_PRINT if large_print else A5
     pad_to = 2 if large_print else 4  # even for duplex A4; a multiple of 4 to fold and staple
@@ -105,7 +106,7 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
 
     slots = Slots()
     index = Part("index", "事项索引", [Bookmark(1, "事项索引", "index")], "booklet/index.html",
-                 {**common, "groups": view.index(chapters, readings), "slot": slots})
+                 {**common, "groups": groups, "slot": slots})
     readings.save()
     # The contents list what the outline lists, after the contents themselves.
     toc = [mark for part in [front[1], *chapter_parts, *directories, index, supervision] for mark in part.bookmarks]

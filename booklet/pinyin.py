@@ -5,7 +5,10 @@ import contextlib
 import importlib.metadata
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
+from typing import Iterable
 
 from booklet.render import write_atomic
 
@@ -88,6 +91,7 @@ class Readings:
         except (OSError, ValueError, KeyError, AttributeError):
             pass
         self._used: dict[str, list[list[str]]] = {}
+        self._read: dict[str, list[list[str]]] = {}  # by `read_all`
 
     def sort_key(self, term: str) -> tuple:
         """Order by toneless pinyin, then by tone, then by the characters themselves."""
@@ -99,8 +103,24 @@ class Readings:
 
     def _reading(self, term: str) -> list[list[str]]:
         if term not in self._used:
-            self._used[term] = self._saved.get(term) or [syllables(term), _tones(term)]
+            self._used[term] = self._saved.get(term) or self._read.get(term) or _read([term])[0]
         return self._used[term]
+
+    def read_all(self, terms: Iterable[str]) -> None:
+        """Read at once every one of `terms` not known from the last build, in a process of
+        its own when there are many: pypinyin's dictionaries take 56 MB, which the build's
+        parent would otherwise hold to its end, while both workers render the plates."""
+        unknown = [term for term in dict.fromkeys(terms) if term not in self._saved and term not in self._read]
+        if len(unknown) < _IN_PROCESS:
+            return  # read when asked for
+        try:
+            reader = subprocess.run([sys.executable, "-m", __name__], input=json.dumps(unknown).encode(),
+                                    capture_output=True, check=True)
+            readings = json.loads(reader.stdout)
+        except (OSError, subprocess.CalledProcessError, ValueError):
+            return  # read here, when asked for
+        if isinstance(readings, list) and len(readings) == len(unknown):
+            self._read.update(zip(unknown, readings))
 
     def save(self) -> None:
         """The terms read in this build, for the next (those no longer used are forgotten)."""
@@ -110,5 +130,18 @@ class Readings:
                 write_atomic(self.path, json.dumps(record, ensure_ascii=False).encode())
 
 
+# Fewer terms than this are read here: a process of its own takes a third of a second to start.
+_IN_PROCESS = 200
+
+
+def _read(terms: list[str]) -> list[list[list[str]]]:
+    """Each term's toneless syllables and its syllables with tones."""
+    return [[syllables(term), _tones(term)] for term in terms]
+
+
 def _version() -> str:
     return importlib.metadata.version("pypinyin")
+
+
+if __name__ == "__main__":  # `python -m booklet.pinyin`, as `Readings.read_all` runs it: terms in, readings out
+    json.dump(_read(json.load(sys.stdin)), sys.stdout, ensure_ascii=False)

@@ -141,6 +141,7 @@ def index(all_chapters: list[Chapter], readings: pinyin.Readings | None = None) 
             entries.append(IndexEntry(view.service.name, view, is_alias=False))
             entries += [IndexEntry(alias, view, is_alias=True) for alias in view.service.aliases]
     readings = readings or pinyin.Readings()
+    readings.read_all(e.term for e in entries)
     filed = [(readings.sort_key(e.term), readings.initial(e.term), e) for e in entries]
     filed.sort(key=lambda item: item[0])
     return [

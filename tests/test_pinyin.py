@@ -39,3 +39,24 @@ def test_readings_of_another_pypinyin_are_read_again(tmp_path: Path, monkeypatch
     path = tmp_path / "pinyin.json"
     path.write_text('{"pypinyin": "0.0", "terms": {"低保": [["x"], ["x1"]]}}', encoding="utf-8")
     assert pinyin.Readings(path).initial("低保") == "D"
+
+
+def test_many_terms_are_read_in_a_process_of_their_own_and_order_the_same(tmp_path: Path):
+    """pypinyin's dictionaries take 56 MB: a build's parent reading a street office's index
+    held them to its end, while both workers rendered the plates."""
+    import json
+    import subprocess
+    import sys
+
+    terms = [f"{term}{n}" for n in range(40) for term in TERMS]  # 240: more than _IN_PROCESS
+    script = ("import json, sys\nfrom pathlib import Path\nfrom booklet import pinyin\nterms = json.loads(sys.argv[1])\n"
+              "readings = pinyin.Readings(Path(sys.argv[2]))\nreadings.read_all(terms)\n"
+              "keys = [[readings.sort_key(t), readings.initial(t)] for t in terms]\nreadings.save()\n"
+              "print(json.dumps([keys, 'pypinyin' in sys.modules], ensure_ascii=False))")
+    run = subprocess.run([sys.executable, "-c", script, json.dumps(terms), str(tmp_path / "pinyin.json")],
+                         capture_output=True, check=True, text=True)
+    keys, loaded = json.loads(run.stdout)
+    assert not loaded
+    here = pinyin.Readings()
+    assert keys == [[list(here.sort_key(t)), here.initial(t)] for t in terms]
+    assert sorted(json.loads((tmp_path / "pinyin.json").read_text(encoding="utf-8"))["terms"]) == sorted(terms)
