@@ -144,4 +144,4 @@ def _version() -> str:
 
 
 if __name__ == "__main__":  # `python -m booklet.pinyin`, as `Readings.read_all` runs it: terms in, readings out
-    json.dump(_read(json.load(sys.stdin)), sys.stdout, ensure_ascii=False)
+    json.dump(_read(json.load(sys.stdin)), sys.stdout)  # in ASCII: whatever the locale's encoding
