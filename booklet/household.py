@@ -25,7 +25,7 @@ from booklet.impose import saddle_stitch
 from booklet.load import Project
 from booklet.manifest import tool
 from booklet.pool import Pool
-from booklet.render import Output, Rendered, Renderer, RenderError, render_part, write_atomic
+from booklet.render import Output, Rendered, Renderer, RenderError, render_pdf, write_atomic
 from booklet.templating import render_macro, render_template
 
 READING_COPY = "便民服务一本通.pdf"
@@ -264,7 +264,8 @@ class ShortItems:
 
     def _measure_alone(self, items: list[view.ServiceView]) -> None:
         html = render_template("booklet/measure.html", **self.common, blocks=[self._html(i, False) for i in items])
-        rendered = self.renderer.submit(render_part, html, self.renderer.data_dir, "一本通（测量事项高度）").result()
+        # Only its anchors are wanted: not made ready for assembly as a part is.
+        rendered = self.renderer.submit(render_pdf, html, self.renderer.data_dir, "一本通（测量事项高度）").result()
         for item in items:
             split = rendered.anchors[item.anchor].page != rendered.anchors[f"end-{item.service.id}"].page
             self.measured[self.keys[item.anchor]] = self.page.height if split else item_height(rendered, item, self.page)

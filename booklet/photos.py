@@ -6,12 +6,12 @@ import concurrent.futures
 import contextlib
 import hashlib
 import io
-import os
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from booklet.filefacts import FileFacts
+from booklet.pool import default_workers
 from booklet.render import write_atomic
 
 # A phone photo is 12–50 MP; anything far larger is a mistake or a decompression bomb.
@@ -74,7 +74,7 @@ def inspect(data_dir: Path, relatives: list[str], facts: FileFacts) -> dict[str,
         except PhotoError as exc:
             found[relative] = exc
     # Pillow's settings are the process's: set once for all the threads, not by each in turn.
-    with _strict_pillow(), concurrent.futures.ThreadPoolExecutor(max_workers=_DECODING) as threads:
+    with _strict_pillow(), concurrent.futures.ThreadPoolExecutor(max_workers=default_workers()) as threads:
         decoded = {relative: threads.submit(_decoded_size, path, relative)
                    for relative, path in paths.items() if not facts.known(path, "size")}
         for relative, path in paths.items():
@@ -84,10 +84,6 @@ def inspect(data_dir: Path, relatives: list[str], facts: FileFacts) -> dict[str,
             except PhotoError as exc:
                 found[relative] = exc
     return {relative: found[relative] for relative in relatives}
-
-
-# Photos decoded at once: as many as there are cores, at most 4.
-_DECODING = max(1, min(len(os.sched_getaffinity(0)), 4))
 
 
 def _file(data_dir: Path, relative: str) -> Path:

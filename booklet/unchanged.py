@@ -48,7 +48,7 @@ def fingerprint(data_dir: Path, large_print: bool) -> str:
                 files.append((path.relative_to(data_dir).as_posix(), stat.st_size, stat.st_mtime_ns))
     # The warnings name the files as seen from the current folder (load.display_path): from
     # another folder they are to be worked out again.
-    return digest(tool(), "large" if large_print else "booklet", os.path.relpath(data_dir), files)
+    return digest(tool(), _kind(large_print), os.path.relpath(data_dir), files)
 
 
 def last_build(out_dir: Path, stamp: str, large_print: bool) -> LastBuild | None:
