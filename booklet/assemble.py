@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pikepdf
@@ -106,9 +107,9 @@ DIGIT_SETS = ("folio", "toc-1", "toc-2", "index")
 
 
 def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio], numbers: list[Number],
-             headers: int, bookmarks: list[Bookmark], meta: Metadata) -> pikepdf.Pdf:
+             headers: int, bookmarks: list[Bookmark], meta: Metadata, unnamed: Collection[str] = ()) -> pikepdf.Pdf:
     """One PDF of `parts` in order, with the folios and numbers stamped on, for the caller to
-    save (`to_bytes`) and close.
+    save (`to_bytes`) and close. Every anchor is a named destination but those `unnamed`.
 
     `stamps` holds `headers` pages with one running header each, then ten pages for each of
     DIGIT_SETS, one digit to a page (anchors `<set>-digit-N` and `<set>-digit-N-end`).
@@ -143,7 +144,7 @@ def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio]
             for index, drawing in on_page.items():
                 _stamp(out, pages[index], index, b"".join(drawing), resources, box)
 
-    _name_destinations(out, anchors)
+    _name_destinations(out, {name: anchor for name, anchor in anchors.items() if name not in unnamed})
     _link_parts(out, anchors)
     _outline(out, bookmarks, anchors)
     _metadata(out, meta)

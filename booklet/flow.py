@@ -97,6 +97,8 @@ class Flow:
     blocks: list[Block]
     what: str
     """Names the part in messages."""
+    chunk: int | None = None
+    """How much HTML to lay out at a time when laid out whole, if not CHUNK_CHARS."""
 
     def html(self) -> str:
         """The whole flow."""
@@ -245,11 +247,11 @@ def whole(flow: Flow, renderer: Renderer, top: float) -> concurrent.futures.Futu
             if following is None:
                 result.set_result(segments)
             else:
-                submit(following, CHUNK_CHARS)
+                submit(following, flow.chunk or CHUNK_CHARS)
         except BaseException as exc:  # noqa: BLE001 (handed on, as a process pool would)
             result.set_exception(exc)
 
-    submit(START, CHUNK_CHARS)
+    submit(START, flow.chunk or CHUNK_CHARS)
     return result
 
 
@@ -292,17 +294,17 @@ def lay_out_chunk(html: str, data_dir: Path, what: str, start: Cut, first: str, 
             if where.get(first) != 1 or not _at_top(pages[1], first, top):
                 raise RuntimeError(f"{what}: a chunk does not start at {start} as the flow did")
         if final is None:
-            return _written_in_segments(document, pages[skip:], start, anchors), None
+            return _written_in_segments(document, pages[skip:], start, anchors, top), None
         limit = _first_pages(pages)[final]
         index = dict((anchor, i) for i, anchor in anchors)
         last = None
         for number in range(limit, skip + SEGMENT_PAGES - 1, -1):
-            if (cut := _cut_at(pages[number], pages[number - 1], index)) is not None:
+            if (cut := _cut_at(pages[number], pages[number - 1], index, top)) is not None:
                 last = (number, cut)
                 break
         if last is None:
             return None, None
-        segments = _written_in_segments(document, pages[skip:last[0]], start, anchors)
+        segments = _written_in_segments(document, pages[skip:last[0]], start, anchors, top)
     return segments, last[1]
 
 
@@ -329,17 +331,18 @@ def lay_out_segment(html: str, data_dir: Path, what: str, start: Cut, first: str
             end = where.get(stop, 0)
             if end <= skip or not _at_top(pages[end], stop, top):
                 return None
-        segments = _written_in_segments(document, pages[skip:end], start, anchors)
+        segments = _written_in_segments(document, pages[skip:end], start, anchors, top)
     return segments
 
 
-def _written_in_segments(document, pages: list, start: Cut, anchors: list[tuple[int, str]]) -> list[tuple[Cut, Rendered]]:
+def _written_in_segments(document, pages: list, start: Cut, anchors: list[tuple[int, str]],
+                         top: float) -> list[tuple[Cut, Rendered]]:
     """`pages` (of `document`) written as segments of at least SEGMENT_PAGES pages, each cut
     where a page begins: (the cut it starts at, its pages). `start`: the cut the pages start at."""
     index = dict((anchor, i) for i, anchor in anchors)
     starts = [(start, 0)]
     for number in range(SEGMENT_PAGES, len(pages)):
-        if number - starts[-1][1] >= SEGMENT_PAGES and (cut := _cut_at(pages[number], pages[number - 1], index)):
+        if number - starts[-1][1] >= SEGMENT_PAGES and (cut := _cut_at(pages[number], pages[number - 1], index, top)):
             starts.append((cut, number))
     ends = [page for _, page in starts[1:]] + [len(pages)]
     first = _first_pages(pages)
@@ -355,10 +358,11 @@ def _written(document, pages: list, first: dict[str, int], offset: int) -> Rende
     return result if len(anchors) == len(result.anchors) else Rendered(result.pdf, result.pages, anchors)
 
 
-def _cut_at(page, previous, index: dict[str, int]) -> Cut | None:
+def _cut_at(page, previous, index: dict[str, int], top: float) -> Cut | None:
     """The cut where `page` begins, if it begins with a block of `index` or with an element of
     one (a child, or an item of a list that is a child) that starts there and was not begun on
-    the `previous` page."""
+    the `previous` page. A block must start at the `top` of the page, as a segment starting
+    with it would: at the top of a column, WeasyPrint keeps its top margin."""
     begun = {id(element) for element in _elements(previous, last=True)}
     chain = _elements(page, last=False)
     for depth, element in enumerate(chain):
@@ -366,7 +370,7 @@ def _cut_at(page, previous, index: dict[str, int]) -> Cut | None:
             continue
         block = index[element.get("id")]
         if id(element) not in begun:
-            return Cut(block, ())
+            return Cut(block, ()) if _at_top(page, element.get("id"), top) else None
         path: list[int] = []
         parent = element
         for inner in chain[depth + 1:depth + 3]:
@@ -408,4 +412,7 @@ def _first_pages(pages) -> dict[str, int]:
 
 
 def _at_top(page, anchor: str, top: float) -> bool:
-    return abs(page.anchors[anchor][1] - top) < 0.01
+    """Whether the element `anchor` begins the page: at its top, and first in the flow (in
+    columns, not at the top of the second)."""
+    return abs(page.anchors[anchor][1] - top) < 0.01 \
+        and any(element.get("id") == anchor for element in _elements(page, last=False))

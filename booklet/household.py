@@ -104,14 +104,11 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     notes = Part("notes", "备注", template="booklet/notes.html", context={**common, "lines": 18 if large_print else 16})
     back = Part("back", None, template="booklet/back.html", context=common)
 
-    slots = Slots()
-    index = Part("index", "事项索引", [Bookmark(1, "事项索引", "index")], "booklet/index.html",
-                 {**common, "groups": groups, "slot": slots})
     readings.save()
+    index = Part("index", "事项索引", [Bookmark(1, "事项索引", "index")])
+    contents = Part("contents", "目录", [Bookmark(1, "目录", "contents")])
     # The contents list what the outline lists, after the contents themselves.
     toc = [mark for part in [front[1], *chapter_parts, *directories, index, supervision] for mark in part.bookmarks]
-    contents = Part("contents", "目录", [Bookmark(1, "目录", "contents")], "booklet/contents.html",
-                    {**common, "entries": toc, "slot": slots})
 
     order = [*front, contents, *chapter_parts, *directories, index, supervision]
     # Every header, the notes' too (whether there are notes pages depends on the page count):
@@ -127,9 +124,13 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
                for p in documents}
     record = _Record(cache, "large" if large_print else "a5")
     items = ShortItems(renderer, record, page_format, common)
-    flows = [Flow(part.key, "booklet/chapter.html", {**common, "chapter": c}, [items.block(s) for s in c.services],
-                  f"一本通（{c.title}）") for part, c in zip(chapter_parts, chapters, strict=True)]
-    flows += _directories(offices, common)
+    slots = Slots()
+    aids = _finding_aids(toc, groups, common, slots)
+    chapter_flows = [Flow(part.key, "booklet/chapter.html", {**common, "chapter": c},
+                          [items.block(s) for s in c.services], f"一本通（{c.title}）")
+                     for part, c in zip(chapter_parts, chapters, strict=True)]
+    # The index first: of all the flows, its chunks take the longest one after the other.
+    flows = [*aids, *chapter_flows, *_directories(offices, common)]
     rendered = lay_out(flows, renderer, record.cuts, top=page_format.top * _PX_PER_MM, settle=items.settle,
                        started=started)
     rendered |= {key: [future.result()] for key, future in futures.items()}
@@ -157,11 +158,34 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     )
     bookmarks = [mark for part in layout for mark in part.bookmarks]
     pages = sum(p.pages for p in parts)
-    with assemble(parts, rendered["folio"][0], folios, numbers, len(headers), bookmarks, meta) as document:
+    # Where the entries of the contents and the index are, and their numbers: no reader links there.
+    marks = {block.anchor for flow in aids for block in flow.blocks}
+    marks |= {name for box in slots.targets for name in (box, f"{box}-end")}
+    with assemble(parts, rendered["folio"][0], folios, numbers, len(headers), bookmarks, meta, marks) as document:
         reading = to_bytes(document)
         if large_print:
             return [Output(LARGE_PRINT, reading, pages)]
         return [Output(READING_COPY, reading, pages), Output(PRINT_COPY, saddle_stitch(document), pages // 4)]
+
+
+def _finding_aids(toc: list[Bookmark], groups: list[view.IndexGroup], common: dict[str, Any],
+                  slots: Slots) -> list[Flow]:
+    """The index and the contents, an entry to a block: laid out a chunk at a time, as a chapter
+    is, for one document of the index of a township ten times a street office's size took 800 MB."""
+    index = [block for group in groups for block in [
+        Block(f"letter-{group.letter}", render_macro(BLOCKS, "index_letter", letter=group.letter), sticky=True),
+        *(Block(name, render_macro(BLOCKS, "index_entry", entry=entry, id=name, slot=slots))
+          for entry in group.entries for name in [_index_id(entry)])]]
+    contents = [Block(f"toc-{mark.anchor}", render_macro(BLOCKS, "toc_entry", entry=mark, slot=slots)) for mark in toc]
+    return [Flow("index", "booklet/index.html", common, index, "一本通（事项索引）", chunk=INDEX_CHUNK_CHARS),
+            Flow("contents", "booklet/contents.html", common, contents, "一本通（目录）", chunk=CONTENTS_CHUNK_CHARS)]
+
+
+def _index_id(entry: view.IndexEntry) -> str:
+    """The entry's id: after its item's, and for an alias its place among the item's aliases,
+    so that it stays the same when other entries come or go."""
+    anchor = f"ix-{entry.service.anchor}"
+    return f"{anchor}-{entry.service.service.aliases.index(entry.term) + 1}" if entry.is_alias else anchor
 
 
 def _directories(offices: list[view.Office], common: dict[str, Any]) -> list[Flow]:
@@ -178,6 +202,9 @@ def _directories(offices: list[view.Office], common: dict[str, Any]) -> list[Flo
 
 
 BLOCKS = "booklet/blocks.html"
+# About 25 pages of each (flow.CHUNK_CHARS): their entries are short, and their markup dense.
+INDEX_CHUNK_CHARS = 250_000
+CONTENTS_CHUNK_CHARS = 150_000
 _PX_PER_MM = 96 / 25.4
 # A split item measured across the page break as more than a page plus this is surely longer
 # than a page: the top margins dropped at the break (a heading's, the contact box's) are much
@@ -312,13 +339,14 @@ def _folios(layout: list[Part], rendered: dict[str, list[Rendered]], headers: li
 
 
 class Slots:
-    """The number boxes of the contents and the index: `slot(anchor, digits)` in a template
-    names a new box and records whose page number it shows, in which set of digits."""
+    """The number boxes of the contents and the index: `slot(entry, anchor, digits)` in a
+    template names the box of an entry and records whose page number it shows, in which set
+    of digits."""
 
     def __init__(self) -> None:
         self.targets: dict[str, tuple[str, str]] = {}
 
-    def __call__(self, anchor: str, digits: str) -> str:
-        box = f"number-{len(self.targets) + 1}"
+    def __call__(self, entry: str, anchor: str, digits: str) -> str:
+        box = f"number-{entry}"
         self.targets[box] = (anchor, digits)
         return box

@@ -15,7 +15,7 @@ from booklet import flow
 from booklet.flow import START, Block, Cut, Flow
 from booklet.household import A5, _PX_PER_MM
 from booklet.pool import Pool
-from booklet.render import Renderer
+from booklet.render import Renderer, laid_out
 
 TOP = A5.top * _PX_PER_MM
 ORG = SimpleNamespace(name="测试街道", edition=SimpleNamespace(date=datetime.date(2026, 1, 1)))
@@ -142,3 +142,50 @@ def test_a_flow_laid_out_a_chunk_at_a_time_is_the_flow_laid_out_whole(renderer: 
            [page for _, rendered in at_once for page in _drawn(rendered.pdf)]
     assert {n: (a.x, a.y) for _, r in in_chunks for n, a in r.anchors.items()} == \
            {n: (a.x, a.y) for _, r in at_once for n, a in r.anchors.items()}
+
+
+def _index(entries: int) -> Flow:
+    """An index in two columns, as the booklet's: a letter kept with its first entry, then
+    entries of one line or two."""
+    blocks = []
+    for n in range(entries):
+        if n % 60 == 0:
+            letter = chr(ord("A") + n // 60)
+            blocks.append(Block(f"letter-{letter}", Markup(f'<h3 class="letter" id="letter-{letter}">{letter}</h3>'),
+                                sticky=True))
+        term = "最低生活保障" * (1 + n % 4)
+        blocks.append(Block(f"ix-{n}", Markup(
+            f'<a class="index-entry" id="ix-{n}" href="booklet:#service-{n}"><span class="entry">{term}{n}</span>'
+            f'<span class="leader"> </span><span class="page"><span class="slot">888</span></span></a>')))
+    return Flow("index", "booklet/index.html", {"org": ORG, "large_print": False, "example": None}, blocks, "事项索引")
+
+
+def test_an_index_in_two_columns_lays_out_in_segments_as_the_same_pages(tmp_path: Path, renderer: Renderer,
+                                                                          monkeypatch):
+    monkeypatch.setattr(flow, "SEGMENT_PAGES", 2)
+    index = _index(500)
+    at_once = flow.whole(index, renderer, TOP).result()
+    starts = [start for start, _ in at_once]
+    assert len(starts) > 3, starts
+    for (start, piece), stop in zip(at_once, [*starts[1:], None]):
+        segment = index.segment(start, stop)
+        alone = flow.lay_out_segment(segment.html, tmp_path, "事项索引", start, segment.first,
+                                     index.anchors(start, stop), segment.stop, TOP)
+        assert alone is not None, start
+        assert [(cut, rendered.pages, rendered.anchors) for cut, rendered in alone] == \
+               [(start, piece.pages, piece.anchors)]
+        assert _drawn(alone[0][1].pdf) == _drawn(piece.pdf), start
+    monkeypatch.setattr(flow, "CHUNK_CHARS", 6_000)  # a few pages a chunk
+    in_chunks = flow.whole(index, renderer, TOP).result()
+    assert [page for _, rendered in in_chunks for page in _drawn(rendered.pdf)] == \
+           [page for _, rendered in at_once for page in _drawn(rendered.pdf)]
+
+
+def test_an_entry_at_the_top_of_the_second_column_does_not_begin_the_page(tmp_path: Path):
+    with laid_out(_index(200).html(), tmp_path, "事项索引") as document:
+        page = document.pages[1]
+        tops = [name for name, (x, y, *_) in page.anchors.items() if abs(y - TOP) < 0.01]
+        first, second = sorted(tops, key=lambda name: page.anchors[name][0])
+        assert page.anchors[second][0] > page.anchors[first][0] + 100  # the second column
+        assert flow._at_top(page, first, TOP)
+        assert not flow._at_top(page, second, TOP)
