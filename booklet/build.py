@@ -1,4 +1,5 @@
-"""The build: work out which outputs are out of date, render those in memory, put them in place."""
+"""The build: work out which outputs are out of date, render those, and once all are rendered
+put them in place."""
 from __future__ import annotations
 
 import contextlib
@@ -15,6 +16,7 @@ from booklet.model import PaperSize
 from booklet.paths import CACHE
 from booklet.pool import OFFICES, Pool, give_back, shared
 from booklet.render import Output, write_atomic
+from booklet.staging import Staged, Staging, put_in_place
 from booklet.view import by_office
 
 
@@ -49,19 +51,20 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False, force: 
 
     `progress(done, total)`: documents laid out so far, of those known so far.
 
-    Everything is rendered before anything is written, so a failure (RenderError) leaves
-    every earlier output as it was. OSError: the output folder cannot be written.
+    Everything is rendered before anything is put in place, so a failure (RenderError)
+    leaves every earlier output as it was. OSError: the output folder cannot be written.
     """
     _writable(out_dir)
     manifest = Manifest.load(out_dir)
     units = _units(project, large_print)
     stale = [u for u in units if force or not all(manifest.fresh(out_dir, f, u.inputs) for f in u.files)]
     cache = None if force else out_dir / CACHE  # --force: everything laid out afresh
-    outputs = {o.filename: o for o in _render(project, stale, large_print, cache, progress)}
-    report = Report(written=write(list(outputs.values()), out_dir))
+    with Staging.under(out_dir) as staging:
+        staged = {s.filename: s for s in _render(project, stale, large_print, cache, staging, progress)}
+        report = Report(written=[Written(put_in_place(s, out_dir), s.pages, s.size) for s in staged.values()])
     for unit in stale:
         for filename in unit.files:
-            manifest.record(filename, unit.inputs, outputs[filename].pdf)
+            manifest.record(filename, unit.inputs, staged[filename].sha256)
     report.unchanged = [f for u in units if u not in stale for f in u.files]
     if not large_print:
         report.removed = _remove_obsolete(manifest, units, out_dir)
@@ -103,21 +106,22 @@ def _photo_digest(project: Project, photo: str | None) -> str:
     return "" if photo is None else photos.digest(photos.resolve(project.data_dir, photo), project.facts)
 
 
-def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path | None,
-            progress: Callable[[int, int], None] | None) -> list[Output]:
-    outputs: list[Output] = []
+def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path | None, staging: Staging,
+            progress: Callable[[int, int], None] | None) -> list[Staged]:
+    """The stale units' outputs, each written to `staging` as soon as it is rendered."""
+    outputs: list[Staged] = []
     if not stale:
         return outputs
     with _data_kept(), Pool(progress=progress, shared=project) as pool:
         booklet = any(u.kind == "booklet" for u in stale)
         if booklet:
             pool.hold(OFFICES)
-        batches = [pool.submit(_office_batch, kind, stations, cache, priority=OFFICES)
+        batches = [pool.submit(_office_batch, kind, stations, cache, staging, priority=OFFICES)
                    for kind in ("plates", "cards")
                    for stations in _batches(project, [u.station for u in stale if u.kind == kind])]
         if booklet:
-            outputs += household.render(project, large_print=large_print, pool=pool, cache=cache,
-                                        started=lambda: pool.release(OFFICES))
+            outputs += map(staging.stage, household.render(project, large_print=large_print, pool=pool, cache=cache,
+                                                           started=lambda: pool.release(OFFICES)))
             give_back()  # the booklet's parts and the document put together from them, while plates render
         pool.release(OFFICES)
         for batch in batches:
@@ -163,12 +167,14 @@ def _batches(project: Project, stations: list[str]) -> list[list[str]]:
     return batches
 
 
-def _office_batch(kind: str, stations: list[str], cache: Path | None) -> list[Output]:
+def _office_batch(kind: str, stations: list[str], cache: Path | None, staging: Staging) -> list[Staged]:
     project = shared()  # the project the pool was made with
     people = [c for c in view.people(project) if c.station in stations]
     if kind == "plates":
-        return plate_files(project, people=people, cache=cache)
-    return card_files(project, people=people)
+        outputs = plate_files(project, people=people, cache=cache)
+    else:
+        outputs = card_files(project, people=people)
+    return [staging.stage(output) for output in outputs]
 
 
 def plate_files(project: Project, *, station: str | None = None, cadre: str | None = None,

@@ -63,8 +63,9 @@ class Manifest:
         except OSError:
             return False
 
-    def record(self, filename: str, inputs: str, pdf: bytes) -> None:
-        self.entries[filename] = {"inputs": inputs, "output": hashlib.sha256(pdf).hexdigest()}
+    def record(self, filename: str, inputs: str, sha256: str) -> None:
+        """`filename` was made from `inputs`; `sha256`: the hex digest of what was written."""
+        self.entries[filename] = {"inputs": inputs, "output": sha256}
 
     def save(self, out_dir: Path) -> None:
         text = json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True)

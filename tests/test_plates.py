@@ -108,7 +108,8 @@ def test_duties_far_too_long_fail_with_the_person_named_and_nothing_written(mini
     assert found, message
     written, cut = int(found.group(1)), int(found.group(2))
     assert written == sum(len(line) for line in lines) and 0 < cut < written
-    # No output at all; only the booklet's parts laid out so far, kept in the hidden cache.
+    # No output at all, though the booklet and other offices' files were rendered and staged
+    # (booklet/staging.py): only the booklet's parts laid out so far, kept in the hidden cache.
     assert [p for p in (workdir / "out").rglob("*") if ".cache" not in p.parts] == []
 
 

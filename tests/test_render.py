@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from pypdf import PdfReader
 
 from booklet import fonts, qr
 from booklet.paths import FONTS
-from booklet.render import RenderError, render_pdf, write_atomic
+from booklet.render import Output, RenderError, render_pdf, write_atomic
+from booklet.staging import Staging, put_in_place
 from conftest import run_cli
 from pdfread import embedded_fonts, page_texts, qr_codes
 
@@ -139,3 +141,17 @@ def test_data_is_printed_as_text_never_as_markup(minimal: Path, workdir: Path):
     assert result.code == 0, result.stderr
     text = "".join(page_texts(workdir / "output" / "便民服务一本通.pdf")).replace("\n", "")  # as wrapped
     assert "年龄 <80 岁 & <b>不加粗</b> <img src=file:///etc/hostname>" in text
+
+
+def test_a_build_stages_its_files_in_a_folder_of_its_own_and_leaves_none_behind(tmp_path):
+    out = tmp_path / "out"
+    (out / ".staging-killed").mkdir(parents=True)  # left by a build killed two days ago
+    os.utime(out / ".staging-killed", (time.time() - 2 * 86400,) * 2)
+    (out / ".staging-running").mkdir()  # another build's, still being written
+    with Staging.under(out) as staging:
+        staged = staging.stage(Output("便民身份证/党政办.pdf", b"%PDF-1.7 plates", 4))
+        assert staged.path.parent == staging.folder and staged.size == 15
+        assert not (out / "便民身份证").exists()  # nothing in place before all are rendered
+        put_in_place(staged, out)
+    assert (out / "便民身份证" / "党政办.pdf").read_bytes() == b"%PDF-1.7 plates"
+    assert sorted(p.name for p in out.iterdir()) == [".staging-running", "便民身份证"]

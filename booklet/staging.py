@@ -1,0 +1,78 @@
+"""Where a build's files wait until every one of them is rendered.
+
+A build puts nothing in place until all its outputs are rendered: a failure halfway leaves
+every earlier file as it was. Held in memory until then, the plates of a township ten times a
+street office's size took 200 MB in the build's process. So each file is written, as soon as
+it is rendered and by the process that rendered it, into a folder of the build's own inside
+the output folder, and moved into place from there (the same file system: a rename).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from booklet.render import Output
+
+PREFIX = ".staging-"
+# A folder left by a build that was killed outright (a clean failure removes its own) is
+# removed by a later build, once surely no build is still writing into it.
+STALE_SECONDS = 86_400
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An output written to `path` in the staging folder, to be moved to `filename`."""
+
+    filename: str
+    path: Path
+    pages: int
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Staging:
+    folder: Path
+
+    @classmethod
+    @contextlib.contextmanager
+    def under(cls, out_dir: Path):
+        """A new staging folder in `out_dir`, removed with whatever is still in it at the end."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _remove_stale(out_dir)
+        staging = cls(Path(tempfile.mkdtemp(dir=out_dir, prefix=PREFIX)))
+        try:
+            yield staging
+        finally:
+            shutil.rmtree(staging.folder, ignore_errors=True)
+
+    def stage(self, output: Output) -> Staged:
+        """Write `output` into the folder: in any process, the folder's files are its own."""
+        fd, path = tempfile.mkstemp(dir=self.folder, suffix=Path(output.filename).suffix)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(output.pdf)
+        os.chmod(path, 0o644)
+        return Staged(output.filename, Path(path), output.pages, len(output.pdf),
+                      hashlib.sha256(output.pdf).hexdigest())
+
+
+def put_in_place(staged: Staged, out_dir: Path) -> Path:
+    """Move a staged file to where it belongs in `out_dir`, replacing the file there whole."""
+    path = out_dir / staged.filename
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged.path, path)
+    return path
+
+
+def _remove_stale(out_dir: Path) -> None:
+    limit = time.time() - STALE_SECONDS
+    for folder in out_dir.glob(f"{PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if folder.is_dir() and folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
