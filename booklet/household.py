@@ -161,7 +161,8 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     # Where the entries of the contents and the index are, and their numbers: no reader links there.
     marks = {block.anchor for flow in aids for block in flow.blocks}
     marks |= {name for box in slots.targets for name in (box, f"{box}-end")}
-    with assemble(parts, rendered["folio"][0], folios, numbers, len(headers), bookmarks, meta, marks) as document:
+    with pool.working_here(), \
+            assemble(parts, rendered["folio"][0], folios, numbers, len(headers), bookmarks, meta, marks) as document:
         reading = to_bytes(document)
         if large_print:
             return [Output(LARGE_PRINT, reading, pages)]
