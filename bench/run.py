@@ -3,14 +3,15 @@
 For each scale (BENCH_SCALES, default "1 10") the synthetic office of bench/synth.py is built
 BENCH_RUNS times (default 3) in each scenario: a cold full build, a rebuild with nothing
 changed, a rebuild after one person's phone changed, and the plates of one office. Wall time
-and the peak memory of the whole process tree (the build's worker processes included, PSS) are
-reported as medians, with the size of each PDF; the table goes to the terminal and JSON to
+and, from as many runs again, the peak memory of the whole process tree (the build's worker
+processes included, PSS) are reported as medians, with the size of each PDF; the table goes to the terminal and JSON to
 output/bench/. With BENCH_PROFILE=1, a profile of one cold build (in one process) is written
 too, with the seconds grouped by stage.
 """
 from __future__ import annotations
 
 import cProfile
+import itertools
 import json
 import os
 import pstats
@@ -54,8 +55,11 @@ def _tree_memory(pid: int) -> int:
 SAMPLE_SECONDS = 0.05
 
 
-def _run(args: list[str]) -> tuple[float, int]:
-    """Run the booklet command; return its wall time and the peak memory of its process tree."""
+def _run(args: list[str], watched: bool) -> float | int:
+    """Run the booklet command: its wall time, or if `watched`, the peak memory of its process
+    tree. Not both from one run: reading the memory of a process makes the kernel walk its
+    pages, 5 ms for 500 MB, every SAMPLE_SECONDS, on the same two cores, and a rebuild after a
+    phone change took 8 % longer while watched."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "booklet", *args], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, cwd=ROOT)
@@ -68,13 +72,15 @@ def _run(args: list[str]) -> tuple[float, int]:
             time.sleep(SAMPLE_SECONDS)
 
     watcher = threading.Thread(target=watch)
-    watcher.start()
+    if watched:
+        watcher.start()
     _, stderr = process.communicate()
-    watcher.join()
     elapsed = time.perf_counter() - start
+    if watched:
+        watcher.join()
     if process.returncode != 0:
         raise SystemExit(f"booklet {' '.join(args)} 失败：\n{stderr.decode()[-2000:]}")
-    return elapsed, peak
+    return peak if watched else elapsed
 
 
 def _set_phone(data: Path, phone: str) -> None:
@@ -91,24 +97,27 @@ def bench(scale: int, runs: int) -> dict:
     data, out, plates_out = OUT / f"data-{scale}x", OUT / f"build-{scale}x", OUT / f"plates-{scale}x"
     synth.write(data, scale)
     build = ["build", "--data", str(data), "--out", str(out)]
-    results: dict[str, list[tuple[float, int]]] = {"cold": [], "nothing changed": [], "one phone changed": [],
-                                                   "plates of one office": []}
-    for run in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
-        results["cold"].append(_run(build))
-        results["nothing changed"].append(_run(build))
-        _set_phone(data, PHONES[run % 2])
-        results["one phone changed"].append(_run(build))
-        shutil.rmtree(plates_out, ignore_errors=True)
-        results["plates of one office"].append(_run(["plates", "--data", str(data), "--out", str(plates_out),
-                                                      "--station", "s0"]))
+    scenarios = ("cold", "nothing changed", "one phone changed", "plates of one office")
+    seconds: dict[str, list[float]] = {name: [] for name in scenarios}
+    memory: dict[str, list[int]] = {name: [] for name in scenarios}
+    phones = itertools.cycle(PHONES)
+    for _ in range(runs):
+        for watched, results in ((False, seconds), (True, memory)):
+            shutil.rmtree(out, ignore_errors=True)
+            results["cold"].append(_run(build, watched))
+            results["nothing changed"].append(_run(build, watched))
+            _set_phone(data, next(phones))  # not the one the cold build had
+            results["one phone changed"].append(_run(build, watched))
+            shutil.rmtree(plates_out, ignore_errors=True)
+            results["plates of one office"].append(_run(["plates", "--data", str(data), "--out", str(plates_out),
+                                                         "--station", "s0"], watched))
     sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in sorted(out.rglob("*.pdf"))
              if ".cache" not in p.parts}
     return {
         "scale": scale,
         "runs": runs,
-        "seconds": {name: statistics.median(t for t, _ in values) for name, values in results.items()},
-        "peak_memory_mb": {name: statistics.median(m for _, m in values) / 2**20 for name, values in results.items()},
+        "seconds": {name: statistics.median(values) for name, values in seconds.items()},
+        "peak_memory_mb": {name: statistics.median(values) / 2**20 for name, values in memory.items()},
         "pdf_mb": {
             "booklet (reading copy)": sizes["便民服务一本通.pdf"] / 2**20,
             "booklet (print copy)": sizes["便民服务一本通-印刷版.pdf"] / 2**20,
