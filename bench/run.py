@@ -4,9 +4,9 @@ For each scale (BENCH_SCALES, default "1 10") the synthetic office of bench/synt
 BENCH_RUNS times (default 3) in each scenario: a cold full build, a rebuild with nothing
 changed, a rebuild after one person's phone changed, and the plates of one office. Wall time
 and, from as many runs again, the peak memory of the whole process tree (the build's worker
-processes included, PSS) are reported as medians, with the size of each PDF; the table goes to the terminal and JSON to
-output/bench/. With BENCH_PROFILE=1, a profile of one cold build (in one process) is written
-too, with the seconds grouped by stage.
+processes included, PSS) are reported as medians, with the size of each PDF; the table goes
+to the terminal and JSON to output/bench/. With BENCH_PROFILE=1, a profile of one cold build
+(in one process) is written too, with the seconds grouped by stage.
 """
 from __future__ import annotations
 
