@@ -33,9 +33,10 @@ def digest(*parts: Any) -> str:
 
 @cache
 def tool() -> str:
-    """The renderer itself: version, code, templates and CSS, and the fonts."""
+    """The renderer itself: version, code (every module, in every subpackage), templates and
+    CSS, and the fonts."""
     files = sorted(
-        [*(ROOT / "booklet").glob("*.py"), *TEMPLATES.rglob("*.*"), FONTS / "fonts.conf"],
+        [*(ROOT / "booklet").rglob("*.py"), *TEMPLATES.rglob("*.*"), FONTS / "fonts.conf"],
         key=lambda p: p.relative_to(ROOT).as_posix(),
     )
     fonts = sorted((p.name, p.stat().st_size) for p in FONTS.glob("*.otf"))
