@@ -46,10 +46,11 @@ $(FONT_FILES) &: | $(INSTALLED)
 	$(BIN)/booklet fonts
 
 # Timings, memory and sizes at a real street office's scale and at 10x (takes a while):
-#   make bench                       BENCH_SCALES="1 10" BENCH_RUNS=3 by default
+#   make bench                       BENCH_SCALES="1 10" BENCH_RUNS=3 BENCH_BASELINE_RUNS=1 by default
 #   make bench BENCH_SCALES=1 BENCH_RUNS=1 BENCH_PROFILE=1
 bench: setup
-	BENCH_SCALES="$(or $(BENCH_SCALES),1 10)" BENCH_RUNS="$(or $(BENCH_RUNS),3)" BENCH_PROFILE="$(BENCH_PROFILE)" \
+	BENCH_SCALES="$(or $(BENCH_SCALES),1 10)" BENCH_RUNS="$(or $(BENCH_RUNS),3)" \
+	  BENCH_BASELINE_RUNS="$(or $(BENCH_BASELINE_RUNS),1)" BENCH_PROFILE="$(BENCH_PROFILE)" \
 	  $(BIN)/python bench/run.py
 
 clean:

@@ -1,12 +1,20 @@
-"""`make bench`: how long a clerk waits, and how much memory and disk it takes, at real scale.
+"""`make bench`: how long a clerk waits, and how much memory and disk it takes, at real scale,
+against what WeasyPrint alone would do.
 
 For each scale (BENCH_SCALES, default "1 10") the synthetic office of bench/synth.py is built
 BENCH_RUNS times (default 3) in each scenario: a cold full build, a rebuild with nothing
 changed, a rebuild after one person's phone changed, and the plates of one office. Wall time
 and, from as many runs again, the peak memory of the whole process tree (the build's worker
-processes included, PSS) are reported as medians, with the size of each PDF; the table goes
-to the terminal and JSON to output/bench/. With BENCH_PROFILE=1, a profile of one cold build
-(in one process) is written too, with the seconds grouped by stage.
+processes included, PSS) are reported as medians, with the size of each PDF.
+
+The baseline (bench/baseline.py) is the same booklet as one WeasyPrint document in one
+process; it and a cold build with one worker run BENCH_BASELINE_RUNS times (default 1: at 10x
+the baseline takes minutes and gigabytes). Pages per second of the booklet are compared: the
+cold build's (with one worker, and with two) against the baseline's, and the rebuild after a
+phone change against the baseline's time; the targets are checked and marked in the table.
+
+The table goes to the terminal and JSON to output/bench/. With BENCH_PROFILE=1, a profile of
+one cold build (in one process) is written too, with the seconds grouped by stage.
 """
 from __future__ import annotations
 
@@ -55,14 +63,16 @@ def _tree_memory(pid: int) -> int:
 SAMPLE_SECONDS = 0.05
 
 
-def _run(args: list[str], watched: bool) -> float | int:
-    """Run the booklet command: its wall time, or if `watched`, the peak memory of its process
-    tree. Not both from one run: reading the memory of a process makes the kernel walk its
-    pages, 5 ms for 500 MB, every SAMPLE_SECONDS, on the same two cores, and a rebuild after a
-    phone change took 8 % longer while watched."""
+def _run(args: list[str], watched: bool, workers: int | None = None, script: Path | None = None) -> float | int:
+    """Run the booklet command (or `script`, with `args`): its wall time, or if `watched`, the
+    peak memory of its process tree. Not both from one run: reading the memory of a process
+    makes the kernel walk its pages, 5 ms for 500 MB, every SAMPLE_SECONDS, on the same two
+    cores, and a rebuild after a phone change took 8 % longer while watched. `workers`: the
+    build's processes (BOOKLET_WORKERS), if not as many as there are cores."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "booklet", *args], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, cwd=ROOT)
+    env = {**os.environ, **({"BOOKLET_WORKERS": str(workers)} if workers else {})}
+    command = [sys.executable, str(script), *args] if script else [sys.executable, "-m", "booklet", *args]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=env)
     peak = 0
 
     def watch() -> None:
@@ -79,8 +89,19 @@ def _run(args: list[str], watched: bool) -> float | int:
     if watched:
         watcher.join()
     if process.returncode != 0:
-        raise SystemExit(f"booklet {' '.join(args)} 失败：\n{stderr.decode()[-2000:]}")
+        raise SystemExit(f"{' '.join(command[1:])} 失败：\n{stderr.decode()[-2000:]}")
     return peak if watched else elapsed
+
+
+BASELINE = "baseline: one document"
+COLD_ONE_WORKER = "cold, 1 worker"
+
+
+def _pages(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return len(document.pages)
 
 
 def _set_phone(data: Path, phone: str) -> None:
@@ -93,31 +114,51 @@ def _set_phone(data: Path, phone: str) -> None:
     cadres.write_text("".join(lines), encoding="utf-8")
 
 
-def bench(scale: int, runs: int) -> dict:
+def bench(scale: int, runs: int, baseline_runs: int) -> dict:
     data, out, plates_out = OUT / f"data-{scale}x", OUT / f"build-{scale}x", OUT / f"plates-{scale}x"
     synth.write(data, scale)
     build = ["build", "--data", str(data), "--out", str(out)]
     scenarios = ("cold", "nothing changed", "one phone changed", "plates of one office")
+    workers = min(len(os.sched_getaffinity(0)), 4)  # as the build chooses (pool.default_workers)
     seconds: dict[str, list[float]] = {name: [] for name in scenarios}
     memory: dict[str, list[int]] = {name: [] for name in scenarios}
     phones = itertools.cycle(PHONES)
     for _ in range(runs):
         for watched, results in ((False, seconds), (True, memory)):
             shutil.rmtree(out, ignore_errors=True)
-            results["cold"].append(_run(build, watched))
+            results["cold"].append(_run(build, watched, workers))
             results["nothing changed"].append(_run(build, watched))
             _set_phone(data, next(phones))  # not the one the cold build had
             results["one phone changed"].append(_run(build, watched))
             shutil.rmtree(plates_out, ignore_errors=True)
             results["plates of one office"].append(_run(["plates", "--data", str(data), "--out", str(plates_out),
                                                          "--station", "s0"], watched))
+    pages = _pages(out / "便民服务一本通.pdf")
+    baseline_pdf = OUT / f"baseline-{scale}x.pdf"
+    for name in (BASELINE, COLD_ONE_WORKER):
+        seconds[name], memory[name] = [], []
+    for _ in range(baseline_runs):
+        for watched, results in ((False, seconds), (True, memory)):
+            results[BASELINE].append(_run([str(data), str(baseline_pdf)], watched, script=ROOT / "bench" / "baseline.py"))
+            shutil.rmtree(out, ignore_errors=True)
+            results[COLD_ONE_WORKER].append(_run(build, watched, workers=1))
     sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in sorted(out.rglob("*.pdf"))
              if ".cache" not in p.parts}
+    median_seconds = {name: statistics.median(values) for name, values in seconds.items()}
     return {
         "scale": scale,
         "runs": runs,
-        "seconds": {name: statistics.median(values) for name, values in seconds.items()},
+        "baseline_runs": baseline_runs,
+        "workers": workers,
+        "booklet_pages": pages,
+        "baseline_pages": _pages(baseline_pdf),
+        "seconds": median_seconds,
         "peak_memory_mb": {name: statistics.median(values) / 2**20 for name, values in memory.items()},
+        "pages_per_second": {
+            BASELINE: _pages(baseline_pdf) / median_seconds[BASELINE],
+            f"cold, {workers} workers": pages / median_seconds["cold"],
+            "cold, 1 worker": pages / median_seconds[COLD_ONE_WORKER],
+        },
         "pdf_mb": {
             "booklet (reading copy)": sizes["便民服务一本通.pdf"] / 2**20,
             "booklet (print copy)": sizes["便民服务一本通-印刷版.pdf"] / 2**20,
@@ -157,7 +198,7 @@ def profile(scale: int) -> str:
     and that of the C code it calls."""
     os.environ["BOOKLET_WORKERS"] = "1"
     from booklet.build import build
-    from booklet.checks import check_data
+    from booklet.data.checks import check_data
 
     data, out = OUT / f"data-{scale}x", OUT / f"profile-{scale}x"
     shutil.rmtree(out, ignore_errors=True)
@@ -187,11 +228,43 @@ def profile(scale: int) -> str:
     return "\n".join(lines)
 
 
+def targets(result: dict) -> list[tuple[str, str, bool]]:
+    """The targets on two cores, against the baseline measured in the same run: (what, the
+    figures, whether it is met)."""
+    seconds, memory, rates = result["seconds"], result["peak_memory_mb"], result["pages_per_second"]
+    workers = result["workers"]
+    ratio = rates[f"cold, {workers} workers"] / rates[BASELINE]
+    faster = seconds[BASELINE] / seconds["one phone changed"]
+    ours = max(value for name, value in memory.items() if name != BASELINE)
+    found = [
+        ("完整生成每秒页数 ≥ 基准的 1.8 倍", f"{ratio:.2f} 倍（1 个进程 "
+         f"{rates['cold, 1 worker'] / rates[BASELINE]:.2f} 倍）", ratio >= 1.8),
+        ("改一个手机号后重建比基准快 ≥ 10 倍", f"{faster:.1f} 倍", faster >= 10),
+        ("峰值内存低于基准", f"{ours:.0f} / {memory[BASELINE]:.0f} MB", ours < memory[BASELINE]),
+    ]
+    if result["scale"] == 10:
+        found.append(("10 倍规模改一个手机号后重建 ≤ 12 秒", f"{seconds['one phone changed']:.1f} 秒",
+                      seconds["one phone changed"] <= 12))
+    return found
+
+
 def table(results: list[dict]) -> str:
     lines = ["场景                      规模   中位耗时(秒)   峰值内存(MB)"]
     for result in results:
         for name, seconds in result["seconds"].items():
             lines.append(f"{name:<26}{result['scale']:>3}x {seconds:12.1f} {result['peak_memory_mb'][name]:14.0f}")
+    lines.append("")
+    lines.append("一本通每秒页数                    规模   页/秒")
+    for result in results:
+        lines.append(f"{'（一本通 ' + str(result['booklet_pages']) + ' 页，基准 ' + str(result['baseline_pages']) + ' 页）':<30}"
+                     f"{result['scale']:>3}x")
+        for name, rate in result["pages_per_second"].items():
+            lines.append(f"{name:<32}{result['scale']:>3}x {rate:8.1f}")
+    lines.append("")
+    lines.append(f"目标（{results[0]['workers'] if results else 2} 个核，与同一次运行中的基准相比）")
+    for result in results:
+        for what, figures, met in targets(result):
+            lines.append(f"  {'✓' if met else '✗'} {result['scale']:>2}x {what}：{figures}")
     lines.append("")
     lines.append("文件                      规模   大小(MB)")
     for result in results:
@@ -203,8 +276,9 @@ def table(results: list[dict]) -> str:
 def main() -> None:
     scales = [int(s) for s in os.environ.get("BENCH_SCALES", "1 10").split()]
     runs = int(os.environ.get("BENCH_RUNS", "3"))
+    baseline_runs = int(os.environ.get("BENCH_BASELINE_RUNS", "1"))
     OUT.mkdir(parents=True, exist_ok=True)
-    results = [bench(scale, runs) for scale in scales]
+    results = [bench(scale, runs, baseline_runs) for scale in scales]
     report = table(results)
     if os.environ.get("BENCH_PROFILE"):
         report += "\n\n" + profile(scales[0])

@@ -5,26 +5,22 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from booklet import cards, household, plates, view
-from booklet.load import Project
+from booklet.data import photos
+from booklet.data.load import Project
+from booklet.data.model import PaperSize
+from booklet.files import Staged, Staging, put_in_place, write_atomic
 from booklet.manifest import Manifest, digest, tool
-from booklet.model import PaperSize
+from booklet.outputs import Output, Report, Written
 from booklet.paths import CACHE
-from booklet.pool import OFFICES, Pool, give_back, shared
-from booklet.render import Output, write_atomic
-from booklet.staging import Staged, Staging, put_in_place
+from booklet.pdf import cache as parts_cache
+from booklet.pdf.pool import OFFICES, Pool, give_back, shared
+from booklet.pdf.render import get_ready
 from booklet.view import by_office
-
-
-@dataclass(frozen=True)
-class Written:
-    path: Path
-    pages: int
-    size: int
 
 
 @dataclass(frozen=True)
@@ -36,13 +32,6 @@ class Unit:
     files: tuple[str, ...]
     inputs: str
     station: str | None = None
-
-
-@dataclass
-class Report:
-    written: list[Written] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
 
 
 def build(project: Project, out_dir: Path, *, large_print: bool = False, force: bool = False,
@@ -76,7 +65,7 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False, force: 
 def _units(project: Project, large_print: bool) -> list[Unit]:
     org = project.org.model_dump(mode="json")
     if large_print:
-        return [Unit("booklet", (household.LARGE_PRINT,), digest(tool(), "large", _shown_in_booklet(project)))]
+        return [Unit("booklet", (household.LARGE_PRINT_COPY,), digest(tool(), "large", _shown_in_booklet(project)))]
     units = [Unit("booklet", (household.READING_COPY, household.PRINT_COPY),
                   digest(tool(), "booklet", _shown_in_booklet(project)))]
     for name, staff_of in by_office(project, view.people(project)):
@@ -101,8 +90,6 @@ def _shown_in_booklet(project: Project) -> list:
 
 
 def _photo_digest(project: Project, photo: str | None) -> str:
-    from booklet import photos
-
     return "" if photo is None else photos.digest(photos.resolve(project.data_dir, photo), project.facts)
 
 
@@ -112,7 +99,7 @@ def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path 
     outputs: list[Staged] = []
     if not stale:
         return outputs
-    with _data_kept(), Pool(progress=progress, shared=project) as pool:
+    with _data_kept(), Pool(progress=progress, shared=project, warm_up=get_ready) as pool:
         booklet = any(u.kind == "booklet" for u in stale)
         if booklet:
             pool.hold(OFFICES)
@@ -126,6 +113,9 @@ def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path 
         pool.release(OFFICES)
         for batch in batches:
             outputs += batch.result()
+    if cache is not None:  # what no build has used for a while: old editions' parts and photos
+        parts_cache.prune(cache)
+        photos.prune(cache)
     return outputs
 
 

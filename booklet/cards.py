@@ -18,17 +18,19 @@ from typing import Literal
 
 import pikepdf
 
-from booklet import pinyin, qr
-from booklet.assemble import overlay, to_bytes
-from booklet.load import Project
-from booklet.model import Cadre
-from booklet.render import Output, Rendered, RenderError, render_pdf
-from booklet.subsets import trim_fonts
-from booklet.templating import render_template
-from booklet.view import by_office, safe_filename
+from booklet import pinyin
+from booklet.data.load import Project
+from booklet.data.model import Cadre
+from booklet.outputs import Output
+from booklet.pdf import qr
+from booklet.pdf.assemble import overlay, to_bytes
+from booklet.pdf.render import Rendered, RenderError, render_pdf
+from booklet.pdf.subsets import trim_fonts
+from booklet.pdf.templating import render_template
+from booklet.pdf.units import PT_PER_MM
+from booklet.view import file_groups
 
 FOLDER = "联系卡"
-MM = 72 / 25.4
 CARD = (90.0, 54.0)
 BLEED = 2.0
 SHEET = (210.0, 297.0)
@@ -119,8 +121,7 @@ def files(project: Project, people: list[Cadre], payload: QrPayload = "tel", cop
                        project.data_dir, what="联系卡裁切线")
     faces = _faces(project, people, payload)
     front = {c.id: 2 * index for index, c in enumerate(people)}
-    groups = ([(safe_filename(f"{c.name}-{c.id}.pdf"), [c]) for c in people] if per_person
-              else by_office(project, people))
+    groups = file_groups(project, people, per_person)
     result = []
     with pikepdf.open(io.BytesIO(faces.pdf)) as source, pikepdf.open(io.BytesIO(marks.pdf)) as marks_pdf:
         for name, group in groups:
@@ -145,12 +146,12 @@ def _impose(source: pikepdf.Pdf, marks_pdf: pikepdf.Pdf, slots: list[int]) -> by
         for start in range(0, len(slots), PER_SHEET):
             batch = slots[start:start + PER_SHEET]
             for side in (0, 1):  # fronts, then backs
-                sheet = out.add_blank_page(page_size=(SHEET[0] * MM, SHEET[1] * MM))
+                sheet = out.add_blank_page(page_size=(SHEET[0] * PT_PER_MM, SHEET[1] * PT_PER_MM))
                 for slot, (front, cell) in enumerate(zip(batch, CELLS)):
                     place = cell if side == 0 else cell.mirrored()
-                    x0 = (place.left - BLEED) * MM
-                    y0 = (SHEET[1] - place.top - CARD[1]) * MM
-                    size = ((CARD[0] + 2 * BLEED) * MM, CARD[1] * MM)
+                    x0 = (place.left - BLEED) * PT_PER_MM
+                    y0 = (SHEET[1] - place.top - CARD[1]) * PT_PER_MM
+                    size = ((CARD[0] + 2 * BLEED) * PT_PER_MM, CARD[1] * PT_PER_MM)
                     rect = pikepdf.Rectangle(x0, y0, x0 + size[0], y0 + size[1])
                     overlay(sheet, form(front + side), f"Card{slot + 1}", rect)
                 overlay(sheet, marks, "Marks")
@@ -171,12 +172,12 @@ def _faces(project: Project, people: list[Cadre], payload: QrPayload) -> Rendere
         for c in people
     ]
     html = render_template("cards/cards.html", org=project.org, cards=cards, payload=payload,
-                           card=CARD, bleed=BLEED, hours=lambda s: s.hours or project.org.hall_hours)
+                           card=CARD, bleed=BLEED, hours=project.hours)
     result = render_pdf(html, project.data_dir, what="联系卡")
     # The faces are fixed boxes: text that runs over is not pushed anywhere, it overlaps or is
     # cut off. So measure: the front's text must end 3 mm inside the trim, and the duties on
     # the back above the office hours.
-    safe = SAFE_MARGIN * MM
+    safe = SAFE_MARGIN * PT_PER_MM
     anchors = result.anchors
     for index, c in enumerate(people):
         front, back = 2 * index, 2 * index + 1

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from booklet import __version__
-from booklet.diagnostics import summary
+from booklet.data.diagnostics import summary
 from booklet.paths import CACHE
 from booklet.status import Exit
 
@@ -40,8 +40,8 @@ def _checked(data: Path, strict: bool, out: Path | None = None):
 
     What the checks learn of the photos is kept in `out`'s cache folder, if given.
     """
-    from booklet.checks import check_data
-    from booklet.fonts import FontsMissing
+    from booklet.data.checks import check_data
+    from booklet.pdf.fonts import FontsMissing
 
     try:
         project = check_data(data, out / CACHE if out is not None else None)
@@ -87,8 +87,8 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="全部重新生成，不管数据有没有变化。")] = False,
 ) -> None:
     """检查数据，生成一本通、便民身份证和联系卡；只重新生成数据有变化的文件。"""
-    from booklet.build import Report
     from booklet.build import build as run_build
+    from booklet.outputs import Report
     from booklet.unchanged import fingerprint, last_build, remember
 
     stamp = fingerprint(data, large_print) if data.is_dir() else None
@@ -121,8 +121,9 @@ def plates(
     """生成便民身份证（门牌）：每个站所一个 PDF，每人一页；--station 只生成一个站所，--cadre 只生成一个人。"""
     from pydantic_core import PydanticCustomError
 
-    from booklet.build import Report, plate_files, write
-    from booklet.model import parse_paper_size
+    from booklet.build import plate_files, write
+    from booklet.data.model import parse_paper_size
+    from booklet.outputs import Report
 
     project = _checked(data, strict, out)
     _known(project, station, cadre)
@@ -149,7 +150,8 @@ def cards(
         "--copies", min=1, max=100, help="每人印几张，默认 10（一人一整张 A4）。")] = 10,  # cards.PER_SHEET
 ) -> None:
     """生成联系卡：90×54 毫米，每张 A4 排 10 张，正反面分页，带裁切线；双面打印选「长边翻转」。"""
-    from booklet.build import Report, card_files, write
+    from booklet.build import card_files, write
+    from booklet.outputs import Report
 
     if qr not in ("tel", "vcard"):
         _err(f"错误：--qr 只能是 tel 或 vcard，不是「{qr}」")
@@ -178,9 +180,10 @@ def release(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
 @app.command()
 def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
     """与上次 release 的版次比较：列出人员和事项的变化、需要重印的门牌和联系卡，并生成变更告知单。"""
-    from booklet.build import Report, write
+    from booklet.build import write
     from booklet.editions import compare, last_release
     from booklet.notice import FILENAME, render_notice
+    from booklet.outputs import Report
 
     project = _checked(data, strict, out)
     before = last_release(project.data_dir)
@@ -211,8 +214,8 @@ def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
 @app.command("template")
 def roster_template(out: OutDir = Path("output")) -> None:
     """生成空白的干部花名册 Excel（各列已设为文本格式，电话号码不会丢 0）。"""
-    from booklet.build import Report, write
-    from booklet.render import Output
+    from booklet.build import write
+    from booklet.outputs import Output, Report
     from booklet.roster import template
 
     _produce(lambda: Report(write([Output("干部花名册模板.xlsx", template(), 1)], out)), out)
@@ -221,8 +224,8 @@ def roster_template(out: OutDir = Path("output")) -> None:
 @app.command("export")
 def export_data(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
     """把数据导出为 Excel（干部、站所、服务事项各一张表），便于领导审阅。"""
-    from booklet.build import Report, write
-    from booklet.render import Output
+    from booklet.build import write
+    from booklet.outputs import Output, Report
     from booklet.roster import export
 
     project = _checked(data, strict, out)
@@ -236,7 +239,8 @@ def import_roster(
     apply: Annotated[bool, typer.Option("--apply", help="把变化写入 cadres.yaml（保留原有注释和顺序）。")] = False,
 ) -> None:
     """从 Excel 花名册导入干部：先列出会有哪些变化；加 --apply 才写入 cadres.yaml。"""
-    from booklet.roster import RosterError, apply as write_roster, plan
+    from booklet.roster import RosterError, plan
+    from booklet.roster import apply as write_roster
 
     project = _checked(data, strict=False)
     try:
@@ -280,7 +284,7 @@ def _produce(make, out: Path):
     the step's Report."""
     from booklet.cards import FOLDER as CARDS
     from booklet.household import PRINT_COPY
-    from booklet.render import RenderError
+    from booklet.pdf.render import RenderError
 
     try:
         report = make()
@@ -313,8 +317,8 @@ def _produce(make, out: Path):
 @app.command()
 def fonts() -> None:
     """把字体安装到 fonts/（从 Debian 的 fonts-noto-cjk 中提取简体中文字形）。make 会自动运行。"""
-    from booklet import fonts as font_files
     from booklet.paths import FONTS
+    from booklet.pdf import fonts as font_files
 
     try:
         written = font_files.install(FONTS)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from booklet.load import Project
-from booklet.model import Cadre, Service, Station, label
-from booklet.render import write_atomic
+from booklet.data.load import Project
+from booklet.data.model import Cadre, Service, Station, label
+from booklet.files import write_atomic
 
 FOLDER = "editions"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from booklet import __version__
+from booklet.files import write_atomic
 from booklet.paths import FONTS, ROOT, TEMPLATES
-from booklet.render import write_atomic
 
 FILENAME = ".booklet-manifest.json"
 

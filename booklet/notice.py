@@ -1,10 +1,11 @@
 """The change notice (变更告知单): one page listing what a household must correct in its booklet."""
 from __future__ import annotations
 
+from booklet.data.load import Project
 from booklet.editions import Changes
-from booklet.load import Project
-from booklet.render import Output, RenderError, render_pdf
-from booklet.templating import render_template
+from booklet.outputs import Output
+from booklet.pdf.render import RenderError, render_pdf
+from booklet.pdf.templating import render_template
 
 FILENAME = "变更告知单.pdf"
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from booklet.render import write_atomic
+from booklet.files import write_atomic
 
 # pypinyin reads a surname as an ordinary word (单 → dan, 曾 → ceng). These are the readings
 # as surnames; two-character surnames first, so that 尉迟 wins over 尉.

@@ -10,21 +10,26 @@ import base64
 from dataclasses import dataclass
 from pathlib import Path
 
-from booklet import photos, pinyin
-from booklet.assemble import collect_pages
-from booklet.load import Project
-from booklet.model import Cadre, PaperSize, Station
-from booklet.render import Output, Rendered, RenderError, render_pdf
-from booklet.templating import render_template
-from booklet.view import by_office, safe_filename
+from booklet import pinyin
+from booklet.data import photos
+from booklet.data.load import Project
+from booklet.data.model import Cadre, PaperSize, Station
+from booklet.outputs import Output
+from booklet.pdf.assemble import collect_pages
+from booklet.pdf.render import Rendered, RenderError, render_pdf
+from booklet.pdf.templating import render_template
+from booklet.pdf.units import MM_PER_PT
+from booklet.view import file_groups
 
 FOLDER = "便民身份证"
-PT_TO_MM = 25.4 / 72
 # Duties start at this size on an A4 landscape plate (scaled with the plate) and shrink by
 # these factors; never below MIN_DUTIES_PT, readable from a step or two away.
 DUTIES_PT = 17
 SHRINK = (1.0, 0.9, 0.8, 0.7, 0.62, 0.55)
 MIN_DUTIES_PT = 9
+# The photo on an A4 landscape plate, and the gap to the text beside it.
+PHOTO_HEIGHT_MM = 112
+PHOTO_GAP_MM = 8
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,15 @@ class PlateLayout:
 
     @property
     def photo(self) -> tuple[float, float]:
-        height = 112 * self.unit
+        """The photo's width and height: 3:4, PHOTO_HEIGHT_MM high on an A4 plate. The
+        template sizes it from here, and the photo is prepared for print at this size."""
+        height = PHOTO_HEIGHT_MM * self.unit
         return height * 3 / 4, height
+
+    @property
+    def beside_photo(self) -> float:
+        """Where the text beside the photo starts: after the photo and its gap."""
+        return self.photo[0] + PHOTO_GAP_MM * self.unit
 
     @property
     def qr_mm(self) -> float:
@@ -120,8 +132,7 @@ def render(project: Project, people: list[Cadre], paper: PaperSize | None = None
 def files(project: Project, people: list[Cadre], pages: dict[str, tuple[bytes, int]], *,
           per_person: bool) -> list[Output]:
     """The plates as the clerk prints them: one PDF per office, or one per person."""
-    groups = ([(safe_filename(f"{c.name}-{c.id}.pdf"), [c]) for c in people] if per_person
-              else by_office(project, people))
+    groups = file_groups(project, people, per_person)
     return [
         Output(f"{FOLDER}/{name}", collect_pages([pages[c.id] for c in group]), len(group))
         for name, group in groups
@@ -162,7 +173,7 @@ def _too_long(project: Project, layout: PlateLayout, cadre: Cadre, size_pt: floa
 
     def flow(anchor: str) -> float:  # millimetres down the plate's content, across pages
         mark = alone.anchors[anchor]
-        return mark.page * layout.plate_height_mm + layout.paper.height_mm - layout.margins[0] - mark.y * PT_TO_MM
+        return mark.page * layout.plate_height_mm + layout.paper.height_mm - layout.margins[0] - mark.y * MM_PER_PT
 
     over = flow(f"plate-end-{cadre.id}") - layout.body_height_mm
     duties = flow(f"plate-end-{cadre.id}") - flow(f"duties-{cadre.id}")

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from booklet import pinyin
-from booklet.load import Project
-from booklet.phones import Kind, parse_phone
+from booklet.data.load import Project
+from booklet.data.phones import Kind, parse_phone
+from booklet.data.text import halfwidth
 
 # Column header → cadre field. The first name of each is what the template writes.
 COLUMNS = {
@@ -28,7 +29,6 @@ COLUMNS = {
     "office_phone": ("办公电话", "座机", "固定电话"),
     "duties": ("工作职责", "职责", "分工"),
 }
-_FULLWIDTH = str.maketrans("０１２３４５６７８９　", "0123456789 ")
 
 
 class RosterError(Exception):
@@ -79,7 +79,7 @@ def export(project: Project) -> bytes:
     offices = book.create_sheet("站所")
     offices.append(["编号", "名称", "办公地点", "办公时间", "办公电话", "职责"])
     for s in project.stations:
-        offices.append([s.id, s.name, s.room, s.hours or project.org.hall_hours, str(s.phone or ""), s.remit])
+        offices.append([s.id, s.name, s.room, project.hours(s), str(s.phone or ""), s.remit])
     items = book.create_sheet("服务事项")
     items.append(["编号", "名称", "分类", "受理站所", "经办人", "办结时限", "收费"])
     for s in project.services:
@@ -153,7 +153,7 @@ def read(path: Path) -> tuple[str, list[Row]]:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else re.sub(r"\s+", " ", str(value).translate(_FULLWIDTH)).strip()
+    return "" if value is None else re.sub(r"\s+", " ", halfwidth(str(value))).strip()
 
 
 def _cell_text(value: Any, name: str) -> str:
@@ -161,7 +161,7 @@ def _cell_text(value: Any, name: str) -> str:
         # Stored as a number: 13800138000.0 or 1.38e+10 (digits are exact up to 15).
         return str(int(value))
     if name == "duties" and isinstance(value, str):
-        return "\n".join(part.strip() for part in re.split(r"[\n；;]", value.translate(_FULLWIDTH)) if part.strip())
+        return "\n".join(part.strip() for part in re.split(r"[\n；;]", halfwidth(value)) if part.strip())
     return _text(value)
 
 
@@ -259,8 +259,8 @@ def apply(project: Project, result: Plan) -> None:
     """Write the plan into cadres.yaml, keeping its comments and the order of its entries."""
     from ruamel.yaml import YAML
 
-    from booklet.load import CADRES_FILE
-    from booklet.render import write_atomic
+    from booklet.data.load import CADRES_FILE
+    from booklet.files import write_atomic
 
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True

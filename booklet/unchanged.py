@@ -14,10 +14,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from booklet.diagnostics import Problem
+from booklet.data.diagnostics import Problem
+from booklet.files import write_atomic
 from booklet.manifest import Manifest, digest, tool
 from booklet.paths import CACHE
-from booklet.render import write_atomic
 
 FILENAME = "last-build.json"  # in the output's cache folder
 

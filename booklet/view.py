@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from booklet import pinyin
-from booklet.load import Project
-from booklet.model import Cadre, Category, Material, Service, Station, TimeLimit
+from booklet.data.load import Project
+from booklet.data.model import Cadre, Category, Material, Service, Station, TimeLimit
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,6 @@ def material_count(material: Material) -> str:
     return "，".join(parts)
 
 
-def station_hours(project: Project, station: Station) -> str:
-    return station.hours or project.org.hall_hours
-
-
 def chapters(project: Project) -> list[Chapter]:
     """One chapter per category that has services, in the order org.yaml lists them."""
     result = []
@@ -117,7 +113,7 @@ def _service_view(project: Project, service: Service) -> ServiceView:
         station=station,
         handlers=[project.cadre(h) for h in service.handlers],
         place=service.place or station.room,
-        hours=service.hours or station_hours(project, station),
+        hours=service.hours or project.hours(station),
         time_limit=time_limit_text(service.time_limit),
     )
 
@@ -128,7 +124,7 @@ def offices(project: Project) -> list[Office]:
     for station in project.stations:
         staff = [c for c in project.cadres if c.station == station.id]
         staff.sort(key=lambda c: c.order if c.order is not None else 1_000_000)
-        result.append(Office(station, station_hours(project, station), staff))
+        result.append(Office(station, project.hours(station), staff))
     return result
 
 
@@ -161,6 +157,14 @@ def by_office(project: Project, people: list[Cadre]) -> list[tuple[str, list[Cad
             stem = f"{station.name}-{station.id}" if names.count(station.name) > 1 else station.name
             groups.append((safe_filename(stem) + ".pdf", staff))
     return groups
+
+
+def file_groups(project: Project, people: list[Cadre], per_person: bool) -> list[tuple[str, list[Cadre]]]:
+    """The files a clerk prints `people`'s plates or cards from: one per office
+    (`by_office`), or with `per_person` one per person, named after them."""
+    if per_person:
+        return [(safe_filename(f"{c.name}-{c.id}.pdf"), [c]) for c in people]
+    return by_office(project, people)
 
 
 def safe_filename(name: str) -> str:

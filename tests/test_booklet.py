@@ -5,12 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import DEMO, run_cli
+from pdfread import page_sizes_mm, page_texts, text_runs
 from pypdf import PdfReader
 
 from booklet import household
-from booklet.impose import sheet_order
-from conftest import DEMO, run_cli
-from pdfread import page_sizes_mm, page_texts, text_runs
+from booklet.household.impose import sheet_order
 
 FORBIDDEN_AT_LINE_START = tuple("。，、；：？！）」』》")
 FORBIDDEN_AT_LINE_END = tuple("（「『《")
@@ -37,7 +37,7 @@ def large_print(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("large")
     result = run_cli("build", "--large-print", "--data", str(DEMO), "--out", str(out))
     assert result.code == 0, result.stderr
-    return out / household.LARGE_PRINT
+    return out / household.LARGE_PRINT_COPY
 
 
 def _squash(text: str) -> str:
@@ -106,7 +106,7 @@ def test_the_parts_come_in_order(texts):
 def test_contents_page_numbers_are_where_the_headings_are(texts, headings):
     contents = _pages_of(texts, "目录")
     entries = _numbered_entries(texts, contents, skip={"目录"})
-    from booklet.checks import check_data
+    from booklet.data.checks import check_data
 
     project = check_data(DEMO)
     expected_titles = {_squash(s.name) for s in project.services} | {_squash(c.name) for c in project.org.categories}
@@ -260,7 +260,7 @@ def test_each_font_is_embedded_once_with_every_glyph_the_pages_use(reading):
     import pikepdf
     from fontTools.cffLib import CFFFontSet
 
-    from booklet.subsets import _scan
+    from booklet.pdf.subsets import _scan
 
     programs: dict[tuple[int, int], set[int]] = {}
     with pikepdf.open(reading) as pdf:

@@ -6,11 +6,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from booklet import household
-from booklet.checks import check_data
 from conftest import DEMO
 from pdfread import embedded_fonts, page_sizes_mm, page_texts, qr_codes
+
+from booklet import household
+from booklet.data.checks import check_data
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,15 @@ import pikepdf
 import pytest
 from markupsafe import Markup
 
-from booklet import flow
-from booklet.flow import START, Block, Cut, Flow
-from booklet.household import A5, _PX_PER_MM
-from booklet.pool import Pool
-from booklet.render import Renderer, laid_out
+from booklet.household import flow, pages
+from booklet.household.flow import START, Block, Cut, Flow
+from booklet.household.geometry import STANDARD
+from booklet.pdf.cache import Renderer
+from booklet.pdf.pool import Pool
+from booklet.pdf.render import laid_out
+from booklet.pdf.units import PX_PER_MM
 
-TOP = A5.top * _PX_PER_MM
+TOP = STANDARD.page.top * PX_PER_MM
 ORG = SimpleNamespace(name="测试街道", edition=SimpleNamespace(date=datetime.date(2026, 1, 1)))
 
 
@@ -38,7 +40,7 @@ def _heading(anchor: str) -> Block:
 
 
 def _directory(blocks: list[Block]) -> Flow:
-    return Flow("staff", "booklet/staff.html", {"org": ORG, "large_print": False}, blocks, "干部目录")
+    return Flow("staff", "booklet/staff.html", {"org": ORG, "large_print": False, "page": STANDARD.page}, blocks, "干部目录")
 
 
 
@@ -84,7 +86,7 @@ def test_a_rebuild_lays_out_only_the_segment_that_changed_even_next_to_a_long_on
     and kept: it is not laid out again, whole or alone, when another segment changes."""
     blocks = [*[_person(n) for n in range(8)], _long_person(8, 30), *[_person(n) for n in range(9, 40)]]
     cuts: dict[str, list[str]] = {}
-    no_change = lambda laid: []  # noqa: E731
+    no_change = lambda laid: flow.Settled([])  # noqa: E731
     first = flow.lay_out([_directory(blocks)], renderer, cuts, TOP, no_change)["staff"]
     assert max(rendered.pages for rendered in first) > 3 * flow.SEGMENT_PAGES
 
@@ -157,7 +159,7 @@ def _index(entries: int) -> Flow:
         blocks.append(Block(f"ix-{n}", Markup(
             f'<a class="index-entry" id="ix-{n}" href="booklet:#service-{n}"><span class="entry">{term}{n}</span>'
             f'<span class="leader"> </span><span class="page"><span class="slot">888</span></span></a>')))
-    return Flow("index", "booklet/index.html", {"org": ORG, "large_print": False, "example": None}, blocks, "事项索引")
+    return Flow("index", "booklet/index.html", {"org": ORG, "large_print": False, "page": STANDARD.page, "example": None}, blocks, "事项索引")
 
 
 def test_an_index_in_two_columns_lays_out_in_segments_as_the_same_pages(tmp_path: Path, renderer: Renderer,
@@ -187,5 +189,5 @@ def test_an_entry_at_the_top_of_the_second_column_does_not_begin_the_page(tmp_pa
         tops = [name for name, (x, y, *_) in page.anchors.items() if abs(y - TOP) < 0.01]
         first, second = sorted(tops, key=lambda name: page.anchors[name][0])
         assert page.anchors[second][0] > page.anchors[first][0] + 100  # the second column
-        assert flow._at_top(page, first, TOP)
-        assert not flow._at_top(page, second, TOP)
+        assert pages.at_top(page, first, TOP)
+        assert not pages.at_top(page, second, TOP)

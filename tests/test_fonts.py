@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pikepdf
 
-from booklet import fonts
 from booklet.paths import FONTS
+from booklet.pdf import fonts
 
 MINIMAL = Path(__file__).parent / "minimal"
 
 
 def test_documents_embed_exactly_the_installed_font_files(tmp_path):
     """Regular and bold, sans and serif, each drawn from its file in fonts/."""
-    from booklet.render import render_pdf
-    from booklet.subsets import _which
+    from booklet.pdf.render import render_pdf
+    from booklet.pdf.subsets import _which
 
     html = """<!DOCTYPE html><html lang="zh-CN"><head><link rel="stylesheet" href="fonts.css"></head>
     <body><p>便民</p><p><b>便民</b></p><p style="font-family: 'Noto Serif CJK SC'">服务<b>服务</b></p></body></html>"""
@@ -37,8 +37,9 @@ def test_parts_carry_no_font_programs_and_assembled_draw_as_rendered_whole(tmp_p
     import pypdfium2 as pdfium
     from PIL import ImageChops
 
-    from booklet.render import render_part, render_pdf
-    from booklet.subsets import share_fonts
+    from booklet.pdf.assemble import render_part
+    from booklet.pdf.render import render_pdf
+    from booklet.pdf.subsets import share_fonts
 
     def html(text: str) -> str:
         return f"""<!DOCTYPE html><html lang="zh-CN"><head><link rel="stylesheet" href="fonts.css"></head>

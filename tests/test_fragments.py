@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-from booklet import fragments
+from booklet.household import fragments
 
 BLOCK = Markup('<article class="service" id="service-dibao">\n  <h3>最低生活保障</h3>\n'
                '  <h4 id="body-dibao">受理条件</h4>\n  <ol class="conditions"><li>一</li><li>二</li><li>三</li></ol>\n'

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from pdfread import page_texts
 
@@ -54,7 +53,7 @@ def test_nothing_changed_is_told_without_reading_the_data_and_the_warnings_are_r
     def check_data(*args, **kwargs):
         raise AssertionError("the data was read again")
 
-    monkeypatch.setattr("booklet.checks.check_data", check_data)
+    monkeypatch.setattr("booklet.data.checks.check_data", check_data)
     again = run_cli("build", "--data", "data", "--out", "output")
     assert again.code == 0
     assert again.stderr == first.stderr
@@ -163,8 +162,9 @@ def test_an_office_file_is_the_same_rendered_alone_or_with_other_offices(demo_ou
                                                                           station: str):
     """The build lays out many offices' plates (and cards) in one document and splits it; each
     file keeps only what its own pages draw, so it does not depend on its neighbours."""
-    from booklet.checks import check_data
     from conftest import DEMO
+
+    from booklet.data.checks import check_data
 
     name = check_data(DEMO).station(station).name
     for command, folder in (("plates", "便民身份证"), ("cards", "联系卡")):
@@ -203,8 +203,8 @@ def test_a_photo_checked_before_is_not_decoded_again_until_it_changes(built, min
     does not decode a hundred of them again. A photo spoilt since is still found."""
     from PIL import Image
 
-    from booklet import photos
-    from booklet.checks import check_data
+    from booklet.data import photos
+    from booklet.data.checks import check_data
 
     cache = workdir / "output" / ".cache"
     assert (cache / "files.json").is_file()
@@ -306,11 +306,11 @@ def test_an_item_measured_alone_is_not_measured_again_until_it_changes(demo_copy
     """An item a little longer than a page, split where it lands, measures as if it might fit
     (the margins dropped at the break): it is laid out alone to tell. A rebuild knows the
     answer. At ten times a street office's size a dozen such items took 4 s of every rebuild."""
-    from booklet import household
+    from booklet.household.measure import ShortItems
 
     measured: list[list[str]] = []
-    measure = household.ShortItems._measure_alone
-    monkeypatch.setattr(household.ShortItems, "_measure_alone",
+    measure = ShortItems._measure_alone
+    monkeypatch.setattr(ShortItems, "_measure_alone",
                         lambda self, items: measured.append([i.anchor for i in items]) or measure(self, items))
     steps = "".join(f"      - 第 {n} 步。\n" for n in (1, 2))
     conditions = "".join(f"      - 第 {n} 条受理条件。\n" for n in range(1, 9))

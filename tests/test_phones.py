@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booklet.phones import Kind, parse_phone
+from booklet.data.phones import Kind, parse_phone
 
 
 @pytest.mark.parametrize("written, display, e164, kind", [

@@ -5,7 +5,7 @@ import os
 import time
 from pathlib import Path
 
-from booklet.pool import Pool
+from booklet.pdf.pool import Pool
 
 
 def _running_alongside(folder: Path, task: int, wait: float) -> int:

@@ -7,14 +7,15 @@ import time
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
-from booklet import fonts, qr
-from booklet.paths import FONTS
-from booklet.render import Output, RenderError, render_pdf, write_atomic
-from booklet.staging import Staging, put_in_place
 from conftest import run_cli
 from pdfread import embedded_fonts, page_texts, qr_codes
+from pypdf import PdfReader
+
+from booklet.files import Staging, put_in_place, write_atomic
+from booklet.outputs import Output
+from booklet.paths import FONTS
+from booklet.pdf import fonts, qr
+from booklet.pdf.render import RenderError, render_pdf
 
 PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <link rel="stylesheet" href="fonts.css"><style>body {{ font-family: "Noto Sans CJK SC" }}</style>

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from booklet.load import load
 from conftest import run_cli
+
+from booklet.data.load import load
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from booklet.yamlsource import read_yaml
+from booklet.data.yamlsource import read_yaml
 
 _TEXT = st.text(
     alphabet=st.sampled_from(string.ascii_letters + string.digits + " :-.#'\"&*!%@`|>{}[],?~" + "张三民政办。，（）"),

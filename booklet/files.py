@@ -1,4 +1,5 @@
-"""Where a build's files wait until every one of them is rendered.
+"""Files as a build writes them: each whole or not at all, staged until every one of them is
+rendered, and what a cache no longer uses removed.
 
 A build puts nothing in place until all its outputs are rendered: a failure halfway leaves
 every earlier file as it was. Held in memory until then, the plates of a township ten times a
@@ -17,7 +18,32 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from booklet.render import Output
+from booklet.outputs import Output
+
+# What a cache has not used for this long goes: old editions' parts and photos would pile up.
+CACHE_DAYS = 14
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write `content` to `path` so that a reader sees the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def unused(paths, days: int = CACHE_DAYS) -> list[Path]:
+    """Those of `paths` not modified (a cache touches what it uses) for `days`."""
+    limit = time.time() - days * 86400
+    return [path for path in paths if path.stat().st_mtime < limit]
+
 
 PREFIX = ".staging-"
 # A folder left by a build that was killed outright (a clean failure removes its own) is

@@ -1,18 +1,21 @@
-"""Assembling a document from separately rendered parts: pages in order, a folio laid over
-them, named destinations, the links between parts, the outline and the metadata."""
+"""Assembling a document from separately rendered parts: the parts made ready for it, pages
+in order, named destinations, the links between parts, the outline, the metadata and the fonts
+shared; and files of some pages of rendered documents."""
 from __future__ import annotations
 
 import datetime
 import io
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from booklet.render import Anchor, Rendered
-from booklet.subsets import share_fonts, trim_fonts
+from booklet.pdf.links import merge_links
+from booklet.pdf.render import Anchor, Rendered, render_pdf
+from booklet.pdf.subsets import share_fonts, trim_fonts, without_programs
 
 # Links between parts are written `booklet:#anchor` in the templates (WeasyPrint would
 # refuse an anchor that is not in the same document) and become GoTo actions here.
@@ -65,6 +68,26 @@ def to_bytes(out: pikepdf.Pdf, metadata_from: pikepdf.Pdf | None = None) -> byte
     return buffer.getvalue()
 
 
+def for_assembly(pdf: bytes) -> bytes:
+    """A part's PDF as the assembler takes it: with no font programs, which it embeds once for
+    all parts (booklet/pdf/subsets.py), and one link annotation where WeasyPrint wrote several
+    (booklet/pdf/links.py). Done in the worker that rendered it, not in the assembler's process."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        without_programs(document)
+        merge_links(document)
+        return to_bytes(document)
+
+
+def as_part(result: Rendered) -> Rendered:
+    """A rendered document made ready for the assembler (`for_assembly`)."""
+    return Rendered(for_assembly(result.pdf), result.pages, result.anchors)
+
+
+def render_part(html: str, data_dir: Path, what: str) -> Rendered:
+    """`html` rendered as a part of a document put together here."""
+    return as_part(render_pdf(html, data_dir, what))
+
+
 def place_anchors(parts: list[Rendered]) -> tuple[dict[str, Anchor], list[int]]:
     """Each anchor's page in the assembled document, and the first page index of each part."""
     anchors: dict[str, Anchor] = {}
@@ -80,70 +103,18 @@ def place_anchors(parts: list[Rendered]) -> tuple[dict[str, Anchor], list[int]]:
     return anchors, starts
 
 
-@dataclass(frozen=True)
-class Folio:
-    """What the folio layer prints on one page: a running header (an index into the stamps'
-    header pages, or None) and the page number, centred at the foot."""
-
-    page: int
-    header: int | None
-    number: int
-
-
-@dataclass(frozen=True)
-class Number:
-    """A page number in a number box of the contents or the index: in the set of digits
-    `digits`, its right end at `right` and its top at `top` (PDF points on page `page`)."""
-
-    page: int
-    digits: str
-    number: int
-    right: float
-    top: float
-
-
-# The stamps' sets of digits, after the headers, in this order: ten pages each.
-DIGIT_SETS = ("folio", "toc-1", "toc-2", "index")
-
-
-def assemble(parts: list[Rendered], stamps: Rendered | None, folios: list[Folio], numbers: list[Number],
-             headers: int, bookmarks: list[Bookmark], meta: Metadata, unnamed: Collection[str] = ()) -> pikepdf.Pdf:
-    """One PDF of `parts` in order, with the folios and numbers stamped on, for the caller to
-    save (`to_bytes`) and close. Every anchor is a named destination but those `unnamed`.
-
-    `stamps` holds `headers` pages with one running header each, then ten pages for each of
-    DIGIT_SETS, one digit to a page (anchors `<set>-digit-N` and `<set>-digit-N-end`).
+def assemble(parts: list[Rendered], bookmarks: list[Bookmark], meta: Metadata, unnamed: Collection[str] = (),
+             layer: Callable[[pikepdf.Pdf], None] | None = None) -> pikepdf.Pdf:
+    """One PDF of `parts` in order, for the caller to save (`to_bytes`) and close. Every
+    anchor is a named destination but those `unnamed`. `layer(document)` draws over the
+    pages (the booklet's folio) once they are all there, before anything else is added.
     """
     out = pikepdf.new()
     for part in parts:
         _take_pages(out, part.pdf)
     anchors, _ = place_anchors(parts)
-
-    if stamps is not None:
-        with pikepdf.open(io.BytesIO(stamps.pdf)) as layer:
-            if len(layer.pages) != headers + 10 * len(DIGIT_SETS):
-                raise ValueError(f"folio stamps have {len(layer.pages)} pages for {headers} headers")
-            for page in layer.pages:
-                page.contents_coalesce()
-            drawings = [page.obj.Contents.read_bytes() for page in layer.pages]
-            # WeasyPrint gives all pages of a document one resource dictionary.
-            if len({page.obj.Resources.objgen for page in layer.pages}) != 1:
-                raise ValueError("folio stamps do not share their resources")
-            resources = out.copy_foreign(layer.pages[0].obj.Resources)
-            box = Array([float(v) for v in layer.pages[0].mediabox])
-            digits = _Digits(drawings, headers, stamps.anchors)
-            # In reading order: the numbers in the boxes after the entries, the folio last.
-            on_page: dict[int, list[bytes]] = {}
-            for number in numbers:
-                on_page.setdefault(number.page, []).append(digits.right_aligned(number))
-            for folio in folios:
-                if folio.header is not None:
-                    on_page.setdefault(folio.page, []).append(b"q\n" + drawings[folio.header] + b"\nQ\n")
-                on_page.setdefault(folio.page, []).append(digits.centred(folio.number))
-            pages = list(out.pages)
-            for index, drawing in on_page.items():
-                _stamp(out, pages[index], index, b"".join(drawing), resources, box)
-
+    if layer is not None:
+        layer(out)
     _name_destinations(out, {name: anchor for name, anchor in anchors.items() if name not in unnamed})
     _link_parts(out, anchors)
     _outline(out, bookmarks, anchors)
@@ -166,85 +137,6 @@ def _take_pages(out: pikepdf.Pdf, pdf: bytes) -> None:
                 # qpdf keeps what it copied from each source: this is the copy the pages use.
                 copy = out.copy_foreign(obj)
                 copy.write(copy.read_raw_bytes(), filter=copy.get(Name.Filter), decode_parms=copy.get(Name.DecodeParms))
-
-
-class _Digits:
-    """Numbers drawn from the digit stamps: each stamp's drawing holds its digit alone, so the
-    page's text reads as the number. (As a form per stamp, PDFium ran the number into the
-    header or into the page's last line when extracting text.)"""
-
-    def __init__(self, drawings: list[bytes], headers: int, anchors: dict[str, Anchor]) -> None:
-        self.drawings, self.headers, self.anchors = drawings, headers, anchors
-
-    def _digit(self, digits: str, digit: str) -> tuple[bytes, Anchor, float]:
-        start, end = self.anchors[f"{digits}-digit-{digit}"], self.anchors[f"{digits}-digit-{digit}-end"]
-        drawing = self.drawings[self.headers + 10 * DIGIT_SETS.index(digits) + int(digit)]
-        return drawing, start, end.x - start.x
-
-    def centred(self, number: int) -> bytes:
-        """A page number: every folio digit stamp is centred on the page, so its digit starts
-        half its width left of centre; the number's digits side by side, centred as one."""
-        drawn = [self._digit("folio", d) for d in str(number)]
-        x = -sum(width for _, _, width in drawn) / 2
-        out = []
-        for drawing, _, width in drawn:
-            out.append(f"q 1 0 0 1 {x + width / 2:.3f} 0 cm\n".encode() + drawing + b"\nQ\n")
-            x += width
-        return b"".join(out)
-
-    def right_aligned(self, number: Number) -> bytes:
-        """The digits moved from where their stamps drew them to end at `right`, their tops
-        at `top`: in the same markup and type, the tops of the digit and of the box line up."""
-        out = []
-        right = number.right
-        for digit in reversed(str(number.number)):
-            drawing, start, width = self._digit(number.digits, digit)
-            right -= width
-            shift = f"q 1 0 0 1 {right - start.x:.3f} {number.top - start.y:.3f} cm\n".encode()
-            out.append(shift + drawing + b"\nQ\n")
-        return b"".join(out)
-
-
-def _stamp(out: pikepdf.Pdf, page: pikepdf.Page, index: int, drawing: bytes, resources: pikepdf.Dictionary,
-           box: pikepdf.Array) -> None:
-    """Everything stamped on a page, as one form of the page's own."""
-    stamps = pikepdf.Stream(out, drawing)
-    stamps.Type, stamps.Subtype = Name.XObject, Name.Form
-    stamps.BBox, stamps.Resources = box, resources
-    _own_resources(out, page)
-    name = Name(f"/Folio{index + 1}")
-    page.add_resource(stamps, Name.XObject, name)
-    trim = page.trimbox
-    page.contents_add(b"q\n", prepend=True)
-    page.contents_add(f"Q\nq 1 0 0 1 {float(trim[0]):.3f} {float(trim[1]):.3f} cm {name} Do Q\n".encode(),
-                      prepend=False)
-    page.contents_coalesce()
-
-
-_DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
-
-
-def _own_resources(out: pikepdf.Pdf, page: pikepdf.Page) -> None:
-    """Give a page a resource dictionary of its own, listing the images and forms it draws.
-
-    WeasyPrint gives all pages of a document one: a chapter's lists every QR code in it, and
-    with every page's stamp added, each page of a part would list every other's. The print
-    copy makes each page a form with its resources: it grew with the square of a part's
-    pages (85 MB at 10x). The rest (fonts, graphic states) stays shared, as one object.
-    """
-    shared = page.obj.Resources
-    page.contents_coalesce()
-    drawn = {Name("/" + name.decode("latin-1")) for name in _DRAWN.findall(page.obj.Contents.read_bytes())}
-    own = Dictionary()
-    for key in sorted(shared.keys()):  # a set: in hash order otherwise, and the objects numbered so
-        if key == Name.XObject:
-            continue
-        if isinstance(shared[key], Dictionary) and not shared[key].is_indirect:
-            shared[key] = out.make_indirect(shared[key])
-        own[key] = shared[key]
-    forms = shared.get(Name.XObject, Dictionary())
-    own.XObject = Dictionary({key: forms[key] for key in sorted(forms.keys()) if key in drawn})
-    page.obj.Resources = own
 
 
 # Names in a leaf of the destinations' name tree.

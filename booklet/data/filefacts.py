@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-from booklet.render import write_atomic
+from booklet.files import write_atomic
 
 _VERSION = 1  # bump when a fact's meaning or form changes
 

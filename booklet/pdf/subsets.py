@@ -22,17 +22,16 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from functools import cache
-from typing import Iterable
 from pathlib import Path
+from typing import Iterable
 
 import pikepdf
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 from pikepdf import Name
 
-from booklet.fonts import FONT_FILES, FontFile
 from booklet.paths import FONTS
+from booklet.pdf.fonts import FONT_FILES, FontFile, face
 
 # Layout tables, dropped before subsetting as WeasyPrint does: only the CFF table is kept,
 # and the substitutions' closure would pull in glyphs no page draws.
@@ -333,11 +332,6 @@ def _which(font_program: bytes) -> FontFile | None:
     return next((f for f in FONT_FILES if f.family == typographic and f.weight == weight), None)
 
 
-@cache
-def _face(path: Path) -> hb.Face:
-    return hb.Face(hb.Blob.from_file_path(str(path)))
-
-
 def cff_subset(path: Path, glyphs: frozenset[int]) -> bytes:
     """The CFF table of the font at `path` reduced to `glyphs` (CIDs, kept in its charset):
     what a PDF embeds as a CIDFontType0C program.
@@ -345,7 +339,7 @@ def cff_subset(path: Path, glyphs: frozenset[int]) -> bytes:
     Not with the glyph ids kept (RETAIN_GIDS): that leaves an empty slot for each of the
     font's 65,000 glyphs, 200 KB a font in every file.
     """
-    face = _face(path)
+    font_face = face(path)
     keep = hb.SubsetInput()
     keep.glyph_set.update({0, *glyphs})  # 0: .notdef, which every font program needs
     # Without hints, as WeasyPrint embeds its own (its `hinting` option is off by default): a
@@ -353,7 +347,7 @@ def cff_subset(path: Path, glyphs: frozenset[int]) -> bytes:
     keep.flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING
     drop = keep.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
     drop.update({int.from_bytes(tag.encode("ascii"), "big") for tag in _DROP_TABLES})
-    result = hb.subset(face, keep)
+    result = hb.subset(font_face, keep)
     if result is None:
         raise ValueError(f"HarfBuzz could not subset {path.name}")
     return result.reference_table("CFF ").data

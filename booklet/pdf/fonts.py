@@ -81,14 +81,20 @@ def install(fonts_dir: Path, sources: tuple[Path, ...] = SYSTEM_FONT_DIRS) -> li
 
 
 @cache
-def coverage(fonts_dir: Path) -> frozenset[int]:
-    """Code points that every one of the fonts can draw: text may use only these."""
+def face(path: Path):
+    """The font file at `path` as HarfBuzz reads it (a `uharfbuzz.Face`), once per process."""
     import uharfbuzz as hb  # reads the cmap twenty times faster than fontTools
 
+    return hb.Face(hb.Blob.from_file_path(str(path)))
+
+
+@cache
+def coverage(fonts_dir: Path) -> frozenset[int]:
+    """Code points that every one of the fonts can draw: text may use only these."""
     require(fonts_dir)
     common: set[int] | None = None
     for font in FONT_FILES:
-        cmap = set(hb.Face(hb.Blob.from_file_path(str(fonts_dir / font.filename))).unicodes)
+        cmap = set(face(fonts_dir / font.filename).unicodes)
         common = cmap if common is None else common & cmap
     return frozenset(common or ())
 

@@ -138,7 +138,7 @@ def suggestion(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None
     if owner is None:
         return None
     key = str(loc[-1])
-    from booklet.model import label
+    from booklet.data.model import label
 
     for field_name in owner.model_fields:
         if key and key in label(owner, field_name):
@@ -148,7 +148,7 @@ def suggestion(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None
 
 
 def _label(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
-    from booklet.model import label
+    from booklet.data.model import label
 
     owner = _model_at(model, loc[:-1])
     return label(owner, str(loc[-1])) if owner is not None else str(loc[-1])

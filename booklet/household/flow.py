@@ -4,7 +4,7 @@ only where it changed.
 Such a part is a head (its title) and a run of blocks: service items, offices, people. The
 first time it is laid out whole, and where a page of it begins, it can be cut: before a block
 that starts the page, or inside one, before the element that does (a heading, the item of a
-list: booklet/fragments.py). A segment from one cut up to the next lays out on its own as the
+list: booklet/household/fragments.py). A segment from one cut up to the next lays out on its own as the
 very same pages, provided that
 - it starts as that page did, after a break that was not forced: WeasyPrint drops the top
   margins there, on a page after the first only. So a segment opens with an empty block as tall
@@ -30,9 +30,12 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from booklet import fragments
-from booklet.render import Rendered, Renderer, completed, laid_out, written
-from booklet.templating import render_template
+from booklet.household import fragments
+from booklet.household.pages import at_top, elements, first_pages
+from booklet.pdf.assemble import as_part
+from booklet.pdf.cache import Renderer, completed
+from booklet.pdf.render import Rendered, laid_out, written
+from booklet.pdf.templating import render_template
 
 # Pages in a segment, at least: each is a document of its own, with its own font subsets.
 SEGMENT_PAGES = 8
@@ -144,16 +147,24 @@ class Piece:
     fresh: bool = True
 
 
-@dataclass
+@dataclass(frozen=True)
 class Laid:
     flow: Flow
-    pieces: list[Piece] = field(default_factory=list)
+    pieces: list[Piece]
 
 
-Settle = Callable[[list[Laid]], list[Flow]]
-"""Told how the parts were laid out, answers with the parts to lay out whole again, their blocks
-changed (a chapter's items found to fit on a page are to be kept whole). It may also set a
-`Laid.flow` to other blocks that lay out as the same pages."""
+@dataclass(frozen=True)
+class Settled:
+    again: list[Flow]
+    """Flows to lay out whole again, their blocks changed (a chapter's items found to fit on a
+    page are to be kept whole)."""
+    restated: list[Flow] = field(default_factory=list)
+    """Flows whose pages stand as laid out, for other blocks that lay out as the same pages:
+    the cache keeps those pages under the new blocks' HTML."""
+
+
+Settle = Callable[[list[Laid]], Settled]
+"""Told how the parts were laid out, answers with what to do about it."""
 
 
 def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], top: float,
@@ -168,14 +179,14 @@ def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], t
     started()
     laid = {flow.key: _collect(flow, tries[flow.key]) for flow in flows}
     again = [flow for flow in flows if laid[flow.key] is None]
-    again += settle([result for result in laid.values() if result is not None])
+    again += _settled(settle, laid, [result for result in laid.values() if result is not None])
     for _ in range(ROUNDS):
         if not again:
             break
         wholes = [(flow, whole(flow, renderer, top)) for flow in again]
         for flow, future in wholes:
             laid[flow.key] = Laid(flow, _pieces(future.result()))
-        again = settle([laid[flow.key] for flow, _ in wholes])
+        again = _settled(settle, laid, [laid[flow.key] for flow, _ in wholes])
     for original, result in zip(flows, laid.values(), strict=True):
         flow = result.flow
         for piece in result.pieces:
@@ -186,6 +197,15 @@ def lay_out(flows: list[Flow], renderer: Renderer, cuts: dict[str, list[str]], t
     for key in set(cuts) - set(tries):  # a chapter that is gone
         del cuts[key]
     return {key: [piece.rendered for piece in laid[key].pieces] for key in tries}
+
+
+def _settled(settle: Settle, laid: dict[str, Laid | None], results: list[Laid]) -> list[Flow]:
+    """What `settle` makes of `results`: the flows restated take their place in `laid`; the
+    flows to lay out again are returned."""
+    settled = settle(results)
+    for flow in settled.restated:
+        laid[flow.key] = Laid(flow, laid[flow.key].pieces)
+    return settled.again
 
 
 def _try(flow: Flow, renderer: Renderer, names: list[str] | None,
@@ -290,12 +310,12 @@ def lay_out_chunk(html: str, data_dir: Path, what: str, start: Cut, first: str, 
         skip = 0
         if start != START:
             skip = 1
-            where = _first_pages(pages)
-            if where.get(first) != 1 or not _at_top(pages[1], first, top):
+            where = first_pages(pages)
+            if where.get(first) != 1 or not at_top(pages[1], first, top):
                 raise RuntimeError(f"{what}: a chunk does not start at {start} as the flow did")
         if final is None:
             return _written_in_segments(document, pages[skip:], start, anchors, top), None
-        limit = _first_pages(pages)[final]
+        limit = first_pages(pages)[final]
         index = dict((anchor, i) for i, anchor in anchors)
         last = None
         for number in range(limit, skip + SEGMENT_PAGES - 1, -1):
@@ -320,16 +340,16 @@ def lay_out_segment(html: str, data_dir: Path, what: str, start: Cut, first: str
     """
     with laid_out(html, data_dir, what) as document:
         pages = document.pages
-        where = _first_pages(pages)
+        where = first_pages(pages)
         skip = 0
         if start != START:
             skip = 1
-            if where.get(first) != 1 or not _at_top(pages[1], first, top):
+            if where.get(first) != 1 or not at_top(pages[1], first, top):
                 return None
         end = len(pages)
         if stop is not None:
             end = where.get(stop, 0)
-            if end <= skip or not _at_top(pages[end], stop, top):
+            if end <= skip or not at_top(pages[end], stop, top):
                 return None
         segments = _written_in_segments(document, pages[skip:end], start, anchors, top)
     return segments
@@ -345,14 +365,14 @@ def _written_in_segments(document, pages: list, start: Cut, anchors: list[tuple[
         if number - starts[-1][1] >= SEGMENT_PAGES and (cut := _cut_at(pages[number], pages[number - 1], index, top)):
             starts.append((cut, number))
     ends = [page for _, page in starts[1:]] + [len(pages)]
-    first = _first_pages(pages)
+    first = first_pages(pages)
     return [(cut, _written(document, pages[page:end], first, page)) for (cut, page), end in zip(starts, ends)]
 
 
 def _written(document, pages: list, first: dict[str, int], offset: int) -> Rendered:
     """The pages written, with the anchors of the elements that start on them (one that runs
     on from the segment before is that one's), but not those that only mark where it is cut."""
-    result = written(document, pages, part=True)
+    result = as_part(written(document, pages))
     anchors = {name: anchor for name, anchor in result.anchors.items()
                if first[name] >= offset and not fragments.hidden(name)}
     return result if len(anchors) == len(result.anchors) else Rendered(result.pdf, result.pages, anchors)
@@ -363,14 +383,14 @@ def _cut_at(page, previous, index: dict[str, int], top: float) -> Cut | None:
     one (a child, or an item of a list that is a child) that starts there and was not begun on
     the `previous` page. A block must start at the `top` of the page, as a segment starting
     with it would: at the top of a column, WeasyPrint keeps its top margin."""
-    begun = {id(element) for element in _elements(previous, last=True)}
-    chain = _elements(page, last=False)
+    begun = {id(element) for element in elements(previous, last=True)}
+    chain = elements(page, last=False)
     for depth, element in enumerate(chain):
         if element.get("id") not in index:
             continue
         block = index[element.get("id")]
         if id(element) not in begun:
-            return Cut(block, ()) if _at_top(page, element.get("id"), top) else None
+            return Cut(block, ()) if at_top(page, element.get("id"), top) else None
         path: list[int] = []
         parent = element
         for inner in chain[depth + 1:depth + 3]:
@@ -382,37 +402,3 @@ def _cut_at(page, previous, index: dict[str, int], top: float) -> Cut | None:
             parent = inner
         return None
     return None
-
-
-def _elements(page, last: bool) -> list:
-    """The elements of the boxes a page begins with (or ends with), outermost first: down the
-    first (or last) box of each in the flow, to the first line."""
-    from booklet.engine import boxes
-
-    chain = []
-    box = page._page_box
-    while isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
-        flowing = [child for child in box.children if child.is_in_normal_flow()]  # no floats, no markers
-        if not flowing:
-            break
-        box = flowing[-1] if last else flowing[0]
-        if box.element is not None and (not chain or chain[-1] is not box.element) \
-                and not box.element_tag.endswith(("::marker", "::before", "::after")):
-            chain.append(box.element)
-    return chain
-
-
-def _first_pages(pages) -> dict[str, int]:
-    """The page each anchor starts on (an element that runs over pages is on each of them)."""
-    first: dict[str, int] = {}
-    for index, page in enumerate(pages):
-        for name in page.anchors:
-            first.setdefault(name, index)
-    return first
-
-
-def _at_top(page, anchor: str, top: float) -> bool:
-    """Whether the element `anchor` begins the page: at its top, and first in the flow (in
-    columns, not at the top of the second)."""
-    return abs(page.anchors[anchor][1] - top) < 0.01 \
-        and any(element.get("id") == anchor for element in _elements(page, last=False))

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from booklet.diagnostics import Problem
+from booklet.data.diagnostics import Problem
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 

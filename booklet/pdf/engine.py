@@ -11,7 +11,7 @@ import sys
 from booklet.paths import FONTS
 
 if "weasyprint.text.fonts" in sys.modules and os.environ.get("FONTCONFIG_FILE") != str(FONTS / "fonts.conf"):
-    raise RuntimeError("WeasyPrint was imported before booklet.engine: the machine's fonts would leak in")
+    raise RuntimeError("WeasyPrint was imported before booklet.pdf.engine: the machine's fonts would leak in")
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
 import weasyprint  # noqa: E402

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import yaml
 
-from booklet import fonts, photos
-from booklet.diagnostics import field_path
-from booklet.filefacts import FileFacts
-from booklet.load import Project, load, record_name
+from booklet.data import photos
+from booklet.data.diagnostics import field_path
+from booklet.data.filefacts import FileFacts
+from booklet.data.load import Project, load, record_name
 from booklet.paths import FONTS
+from booklet.pdf import fonts
 
 FACTS = "files.json"  # in the cache folder
 _KIND_NAMES = {"station": "站所", "cadre": "干部", "service": "服务事项"}

@@ -10,10 +10,19 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from booklet.diagnostics import Problem, describe, suggestion
-from booklet.filefacts import FileFacts
-from booklet.model import AREA_CODE, Cadre, CadresFile, Org, Service, ServicesFile, Station, StationsFile
-from booklet.yamlsource import Document, read_yaml
+from booklet.data.diagnostics import Problem, describe, suggestion
+from booklet.data.filefacts import FileFacts
+from booklet.data.model import (
+    AREA_CODE,
+    Cadre,
+    CadresFile,
+    Org,
+    Service,
+    ServicesFile,
+    Station,
+    StationsFile,
+)
+from booklet.data.yamlsource import Document, read_yaml
 
 ORG_FILE = "org.yaml"
 STATIONS_FILE = "stations.yaml"
@@ -76,6 +85,10 @@ class Project:
 
     def cadre(self, cadre_id: str) -> Cadre | None:
         return next((c for c in self.cadres if c.id == cadre_id), None)
+
+    def hours(self, station: Station) -> str:
+        """When an office is open: its own hours, or else the service hall's."""
+        return station.hours or self.org.hall_hours
 
     @property
     def ok(self) -> bool:

@@ -11,11 +11,12 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType, shortnumberinfo
 from pydantic import GetCoreSchemaHandler, ValidationInfo
 from pydantic_core import PydanticCustomError, core_schema
 
+from booklet.data.text import halfwidth
+
 REGION = "CN"
 
 # Clerks write numbers with all sorts of separators; only digits (and a leading +) matter.
 _SEPARATORS = re.compile(r"[\s\-‐–—()（）.·/]")
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋", "0123456789+")
 
 
 class Kind(enum.Enum):
@@ -42,7 +43,7 @@ class Phone:
 
 
 def _digits(text: str) -> str:
-    return _SEPARATORS.sub("", text.translate(_FULLWIDTH_DIGITS))
+    return _SEPARATORS.sub("", halfwidth(text))
 
 
 def parse_phone(text: str, area_code: str | None = None) -> Phone | None:

@@ -7,21 +7,29 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
 import unicodedata
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from booklet.phones import Kind, Phone, PhoneField
+from booklet.data.phones import Kind, Phone, PhoneField
+from booklet.data.text import halfwidth
 
 # --- field types ----------------------------------------------------------------------------
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _MARKUP = re.compile(r"[<>&]")
 AREA_CODE = r"^0\d{2,3}$"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 
 
 def _check_id(value: str) -> str:
@@ -72,7 +80,7 @@ def _fee(value: str) -> str:
 def _whole_number(value: Any) -> Any:
     # Python's int() also takes "3_0" and " 30 "; a clerk means digits, perhaps full-width.
     if isinstance(value, str):
-        digits = value.strip().translate(_FULLWIDTH)
+        digits = halfwidth(value.strip())
         if not re.fullmatch(r"\d+", digits):
             raise PydanticCustomError("booklet", "「{value}」应为整数，请用阿拉伯数字写，如 3", {"value": value})
         return int(digits)
@@ -82,7 +90,7 @@ def _whole_number(value: Any) -> Any:
 def _date(value: Any) -> Any:
     # Pydantic would also take 0 or 86400 (seconds since 1970) and "20261101".
     if isinstance(value, str):
-        text = value.strip().translate(_FULLWIDTH)
+        text = halfwidth(value.strip())
         if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
             raise PydanticCustomError("booklet", "「{value}」不是有效日期，请写作 2026-11-01", {"value": value})
         year, month, day = (int(part) for part in text.split("-"))
@@ -114,7 +122,7 @@ def parse_paper_size(value: Any) -> Any:
     (millimetres, width × height). The plate's design is landscape: portrait is refused."""
     if not isinstance(value, str):
         return value
-    text = value.strip().translate(_FULLWIDTH)
+    text = halfwidth(value.strip())
     if found := re.fullmatch(r"(\d+(?:\.\d+)?)\s*[x×*X]\s*(\d+(?:\.\d+)?)\s*(?:mm|毫米)?", text):
         width, height = float(found.group(1)), float(found.group(2))
         if not (90 <= width <= 420 and 54 <= height <= 420):

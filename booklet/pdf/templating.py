@@ -6,8 +6,8 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
-from booklet import qr
 from booklet.paths import TEMPLATES
+from booklet.pdf import qr
 
 
 def _qr_tel(phone) -> str:

@@ -6,8 +6,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from booklet import qr
-from booklet.engine import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from booklet.pdf import qr
+from booklet.pdf.engine import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 
 class Refused(FatalURLFetchingError):
@@ -15,7 +15,7 @@ class Refused(FatalURLFetchingError):
 
 
 class SandboxFetcher(URLFetcher):
-    """Serves `data:` URLs, regular files under `roots` and `qr:` codes (booklet.qr); anything
+    """Serves `data:` URLs, regular files under `roots` and `qr:` codes (booklet.pdf.qr); anything
     else stops the render.
 
     WeasyPrint has no option for allowed paths, and a `file:` URL could name /etc/passwd

@@ -33,19 +33,19 @@ def default_workers() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 4))
 
 
-def _worker() -> None:
+def _worker(warm_up: Callable[[], None] | None) -> None:
     """A worker process starts with all that its parent had loaded (the code, the data) and
-    loads WeasyPrint and the fonts, while the parent composes what there is to render: half a
-    second that the first document of each process paid otherwise. All of it frozen, the
+    runs `warm_up` (the build's loads WeasyPrint and the fonts) while the parent composes what
+    there is to render: half a second that the first document of each process paid otherwise.
+    All of it frozen, the
     garbage collector stops walking it over and again while a document is laid out, which
     took a sixth of the time, and leaves its pages shared with the parent.
 
     Workers yield the processor to the parent: what it does (composing the booklet's parts,
     putting them together) is what the build waits for, while the plates in the workers are not."""
     os.nice(5)
-    from booklet.render import get_ready
-
-    get_ready()
+    if warm_up is not None:
+        warm_up()
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
 
@@ -99,9 +99,10 @@ class Pool:
     """
 
     def __init__(self, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-                 shared: Any = None) -> None:
+                 shared: Any = None, warm_up: Callable[[], None] | None = None) -> None:
         """`progress(done, total)` is called as tasks are submitted and finish (from another
-        thread). `shared`: what the tasks get from `shared()`."""
+        thread). `shared`: what the tasks get from `shared()`. `warm_up()`: run by each process
+        as it starts, before any task."""
         global _shared
         _shared = shared
         self.workers = workers or default_workers()
@@ -110,7 +111,8 @@ class Pool:
         self._executor = None
         if self.workers > 1:
             self._executor = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker)
+                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker,
+                initargs=(warm_up,))
         self._free = self.workers
         self._waiting: list[tuple[int, int, concurrent.futures.Future, Callable, tuple]] = []
         self._held: set[int] = set()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pikepdf
 from pikepdf import Name
 
-from booklet.assemble import overlay, to_bytes
+from booklet.pdf.assemble import overlay, to_bytes
+from booklet.pdf.units import PT_PER_MM
 
-MM = 72 / 25.4
-A4_LANDSCAPE = (297 * MM, 210 * MM)
+A4_LANDSCAPE = (297 * PT_PER_MM, 210 * PT_PER_MM)
 
 
 def sheet_order(pages: int) -> list[tuple[int, int]]:

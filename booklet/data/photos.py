@@ -10,9 +10,10 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from booklet.filefacts import FileFacts
-from booklet.pool import default_workers
-from booklet.render import write_atomic
+from booklet.data.filefacts import FileFacts
+from booklet.files import unused, write_atomic
+from booklet.pdf.pool import default_workers
+from booklet.pdf.units import MM_PER_INCH
 
 # A phone photo is 12–50 MP; anything far larger is a mistake or a decompression bomb.
 MAX_PIXELS = 60_000_000
@@ -155,10 +156,16 @@ def portrait(path: Path, width_mm: float, height_mm: float, facts: FileFacts, ca
 _prepared: dict[str, bytes] = {}
 
 
+def prune(cache: Path) -> None:
+    """Forget the photos prepared for print that no plate used for files.CACHE_DAYS."""
+    for photo in unused(cache.glob(f"{FOLDER}/*.jpg")):
+        photo.unlink(missing_ok=True)
+
+
 def _prepare(original: bytes, width_mm: float, height_mm: float, dpi: int) -> bytes:
     """The crop keeps the full width (or height) and, for a tall photo, the upper part: faces
     sit in the top half of a portrait."""
-    limit = (round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi))
+    limit = (round(width_mm / MM_PER_INCH * dpi), round(height_mm / MM_PER_INCH * dpi))
     with _strict_pillow(), Image.open(io.BytesIO(original)) as image:
         # A JPEG is decoded straight at a half, a quarter or an eighth of its size when that is
         # still at least the printed size (the crop below keeps one side whole): a phone's 12 MP

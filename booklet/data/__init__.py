@@ -1,0 +1,1 @@
+"""The data: the model, reading the YAML, the checks, and what is known of the files."""

@@ -1,0 +1,71 @@
+"""The household booklet (一本通): its parts laid out, numbered, put together and imposed.
+
+Each part (front matter, one per chapter, the directories, the contents, the index) is its own
+WeasyPrint document, or several for a long one (its segments, household/flow.py), so parts
+render in parallel and no part depends on the page it starts on. Page numbers and running
+headers go on afterwards as a folio layer (household/folio.py); the contents and the index
+leave their numbers to it too.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from booklet import pinyin
+from booklet.data.load import Project
+from booklet.household.flow import lay_out
+from booklet.household.folio import Pagination
+from booklet.household.geometry import LARGE_PRINT, STANDARD
+from booklet.household.impose import saddle_stitch
+from booklet.household.measure import ShortItems
+from booklet.household.parts import Book, plan
+from booklet.household.record import Record
+from booklet.manifest import tool
+from booklet.outputs import Output
+from booklet.pdf.assemble import assemble, to_bytes
+from booklet.pdf.cache import Renderer
+from booklet.pdf.pool import Pool
+from booklet.pdf.render import Rendered
+from booklet.pdf.templating import render_template
+from booklet.pdf.units import PX_PER_MM
+
+READING_COPY = "便民服务一本通.pdf"
+PRINT_COPY = "便民服务一本通-印刷版.pdf"
+LARGE_PRINT_COPY = "便民服务一本通-大字版.pdf"
+
+
+def render(project: Project, *, large_print: bool = False, pool: Pool,
+           cache: Path | None = None, started: Callable[[], None] = lambda: None) -> list[Output]:
+    """The reading copy and the print copy; with `large_print`, the large-print copy alone.
+
+    With a `cache` folder, parts laid out before are reused: a rebuild lays out only the parts,
+    and the segments of a chapter or directory, whose content changed. `started` is called
+    once all that is to be laid out first has been submitted to the pool.
+    """
+    edition = LARGE_PRINT if large_print else STANDARD
+    book = plan(project, edition, pinyin.Readings(cache / "pinyin.json" if cache else None))
+    renderer = Renderer(project.data_dir, pool, cache, salt=tool())
+    rendered, unnamed = _laid_out(book, renderer, Record(cache, edition.variant), started)
+    pages = Pagination(book, rendered)
+    with pool.working_here(), \
+            assemble(pages.parts, pages.bookmarks, book.metadata, unnamed, layer=pages.layer) as document:
+        reading = to_bytes(document)
+        if large_print:
+            return [Output(LARGE_PRINT_COPY, reading, pages.count)]
+        return [Output(READING_COPY, reading, pages.count), Output(PRINT_COPY, saddle_stitch(document), pages.count // 4)]
+
+
+def _laid_out(book: Book, renderer: Renderer, record: Record,
+              started: Callable[[], None]) -> tuple[dict[str, list[Rendered]], set[str]]:
+    """Every part's pages, by key, as one or more documents; and the anchors that are no
+    named destinations (`Book.unnamed`)."""
+    # Submitted first, so that the processes have work while the flows are put together.
+    futures = {p.key: renderer.render(render_template(p.template, **p.context), p.what) for p in book.documents}
+    items = ShortItems(renderer, record, book.edition.page, book.common)
+    flows = book.flows(items.block)
+    rendered = lay_out(flows, renderer, record.cuts, top=book.edition.page.top * PX_PER_MM, settle=items.settle,
+                       started=started)
+    rendered |= {key: [future.result()] for key, future in futures.items()}
+    items.remember()
+    record.save()
+    return rendered, book.unnamed(flows)

@@ -1,0 +1,122 @@
+"""HTML to PDF with WeasyPrint, where anything WeasyPrint complains about fails the build.
+
+Only the render: what is done with the PDF afterwards (a part made ready for the assembler,
+the parts cache) lives in booklet/pdf/assemble.py and booklet/pdf/cache.py."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from booklet.paths import FONTS, TEMPLATES
+from booklet.pdf.units import PX_TO_PT
+
+log = logging.getLogger(__name__)
+
+
+class RenderError(Exception):
+    """The PDF could not be made as it should be; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where an element with an id landed: page index, and x, y in PDF points from bottom left."""
+
+    page: int
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+    anchors: dict[str, Anchor]
+
+
+@cache
+def _font_config():
+    # One configuration for the whole process: fonts are loaded once and memory stays flat.
+    from booklet.pdf.engine import FontConfiguration
+
+    return FontConfiguration()
+
+
+def get_ready() -> None:
+    """Load WeasyPrint and the fonts, as the first document would."""
+    _font_config()
+
+
+class _Collector(logging.Handler):
+    """Keeps what WeasyPrint logs: a missing image or a .notdef glyph is only logged there."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _collect_weasyprint_logs():
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    logger.addHandler(collector)
+    # Collected here and reported once, in Chinese, in the RenderError: not also raw.
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+
+
+@contextlib.contextmanager
+def laid_out(html: str, data_dir: Path, what: str):
+    """The WeasyPrint document of `html` (whose relative links resolve in templates/), for the
+    block to write: whatever WeasyPrint logs while it is laid out or written fails the render.
+
+    `what` names the document in error messages.
+    """
+    # WeasyPrint takes half a second to import: only when there is something to render.
+    from booklet.pdf.engine import FatalURLFetchingError, weasyprint
+    from booklet.pdf.fetcher import SandboxFetcher
+
+    fetcher = SandboxFetcher([data_dir, TEMPLATES, FONTS])
+    with _collect_weasyprint_logs() as logs:
+        try:
+            yield weasyprint.HTML(
+                string=html, base_url=str(TEMPLATES) + os.sep, url_fetcher=fetcher
+            ).render(font_config=_font_config())
+        except FatalURLFetchingError as exc:
+            raise RenderError(f"{what}：{exc}") from None
+    if logs.messages:
+        details = "；".join(dict.fromkeys(logs.messages))
+        raise RenderError(f"{what} 排版出错：{details}")
+
+
+def written(document, pages: list | None = None, zoom: float = 1.0) -> Rendered:
+    """`pages` of a laid-out `document` (all of them by default) as PDF bytes, with the anchors
+    on them; anchors are where they land on pages scaled by `zoom`."""
+    if pages is None:
+        pages = document.pages
+    elif len(pages) != len(document.pages):
+        document = document.copy(pages)
+    pdf = document.write_pdf(zoom=zoom)
+    anchors: dict[str, Anchor] = {}
+    for index, page in enumerate(pages):
+        for name, (x, y, *_) in page.anchors.items():
+            # An element that spans pages is listed on each of them: it starts on the first.
+            anchors.setdefault(name, Anchor(index, x * PX_TO_PT * zoom, (page.height - y) * PX_TO_PT * zoom))
+    return Rendered(pdf, len(pages), anchors)
+
+
+def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0) -> Rendered:
+    """Render `html` to PDF; `zoom` scales everything, the pages too (WeasyPrint's zoom)."""
+    with laid_out(html, data_dir, what) as document:
+        result = written(document, zoom=zoom)
+    return result
