@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from booklet import cards, household, plates, view
+from booklet import cards, plates, view
 from booklet.data import photos
 from booklet.data.load import Project
 from booklet.data.model import PaperSize
 from booklet.files import Staged, Staging, put_in_place, write_atomic
+from booklet.household import book
 from booklet.manifest import Manifest, digest, tool
 from booklet.outputs import Output, Report, Written
 from booklet.paths import CACHE
@@ -65,8 +66,8 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False, force: 
 def _units(project: Project, large_print: bool) -> list[Unit]:
     org = project.org.model_dump(mode="json")
     if large_print:
-        return [Unit("booklet", (household.LARGE_PRINT_COPY,), digest(tool(), "large", _shown_in_booklet(project)))]
-    units = [Unit("booklet", (household.READING_COPY, household.PRINT_COPY),
+        return [Unit("booklet", (book.LARGE_PRINT_COPY,), digest(tool(), "large", _shown_in_booklet(project)))]
+    units = [Unit("booklet", (book.READING_COPY, book.PRINT_COPY),
                   digest(tool(), "booklet", _shown_in_booklet(project)))]
     for name, staff_of in by_office(project, view.people(project)):
         station = project.station(staff_of[0].station).model_dump(mode="json")
@@ -107,7 +108,7 @@ def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path 
                    for kind in ("plates", "cards")
                    for stations in _batches(project, [u.station for u in stale if u.kind == kind])]
         if booklet:
-            outputs += map(staging.stage, household.render(project, large_print=large_print, pool=pool, cache=cache,
+            outputs += map(staging.stage, book.render(project, large_print=large_print, pool=pool, cache=cache,
                                                            started=lambda: pool.release(OFFICES)))
             give_back()  # the booklet's parts and the document put together from them, while plates render
         pool.release(OFFICES)

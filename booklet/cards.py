@@ -101,8 +101,13 @@ def vcard(project: Project, cadre: Cadre) -> str:
     return "\r\n".join(lines)
 
 
-def brief_duties(cadre: Cadre, limit: int = 90) -> list[str]:
-    """As many whole duties as fit a card's back; the first always."""
+# The back shows whole duties up to about this many characters, three or four lines: more
+# would crowd it. Fewer where short duties take a line each and run past the foot (_faces).
+BRIEF_CHARS = 90
+
+
+def brief_duties(cadre: Cadre, limit: int = BRIEF_CHARS) -> list[str]:
+    """As many whole duties as make about `limit` characters; the first always."""
     chosen, used = [], 0
     for duty in cadre.duties:
         if chosen and used + len(duty) > limit:
@@ -161,13 +166,29 @@ def _impose(source: pikepdf.Pdf, marks_pdf: pikepdf.Pdf, slots: list[int]) -> by
 
 
 def _faces(project: Project, people: list[Cadre], payload: QrPayload) -> Rendered:
-    """Every person's front and back, each a page of its own, bleed included."""
+    """Every person's front and back, each a page of its own, bleed included. A back whose
+    duties run into its foot is laid out again with one duty fewer."""
+    shown = {c.id: len(brief_duties(c)) for c in people}
+    while True:
+        result = _faces_showing(project, people, payload, shown)
+        over = _backs_over(result, people)
+        for c in over:
+            if shown[c.id] == 1:
+                raise RenderError(f"{c.name}（{c.id}）的联系卡背面放不下：第一条工作职责有 {len(c.duties[0])} 字，"
+                                  "太长了，请精简")
+            shown[c.id] -= 1
+        if not over:
+            return result
+
+
+def _faces_showing(project: Project, people: list[Cadre], payload: QrPayload, shown: dict[str, int]) -> Rendered:
+    """The faces, each back with the person's first `shown` duties."""
     cards = [
         {
             "cadre": c,
             "station": project.station(c.station),
             "qr": qr.url(vcard(project, c) if payload == "vcard" else c.dial.tel),
-            "duties": brief_duties(c),
+            "duties": c.duties[:shown[c.id]],
         }
         for c in people
     ]
@@ -175,16 +196,23 @@ def _faces(project: Project, people: list[Cadre], payload: QrPayload) -> Rendere
                            card=CARD, bleed=BLEED, hours=project.hours)
     result = render_pdf(html, project.data_dir, what="联系卡")
     # The faces are fixed boxes: text that runs over is not pushed anywhere, it overlaps or is
-    # cut off. So measure: the front's text must end 3 mm inside the trim, and the duties on
-    # the back above the office hours.
+    # cut off. So measure: the front's text must end 3 mm inside the trim.
     safe = SAFE_MARGIN * PT_PER_MM
     anchors = result.anchors
     for index, c in enumerate(people):
-        front, back = 2 * index, 2 * index + 1
         end = anchors[f"front-end-{c.id}"]
-        if anchors[f"front-{c.id}"].page != front or end.page != front or end.y < safe:
+        if anchors[f"front-{c.id}"].page != 2 * index or end.page != 2 * index or end.y < safe:
             raise RenderError(f"{c.name}（{c.id}）的联系卡正面放不下：姓名或职务太长，请精简职务")
-        duties, foot = anchors[f"duties-end-{c.id}"], anchors[f"foot-{c.id}"]
-        if anchors[f"back-{c.id}"].page != back or duties.page != back or foot.page != back or duties.y < foot.y:
-            raise RenderError(f"{c.name}（{c.id}）的联系卡背面放不下：第一条工作职责太长，请精简到 40 字以内")
     return result
+
+
+def _backs_over(result: Rendered, people: list[Cadre]) -> list[Cadre]:
+    """The people whose duties on the back run into the office hours below them, or past the card."""
+    anchors = result.anchors
+
+    def over(index: int, c: Cadre) -> bool:
+        back = 2 * index + 1
+        duties, foot = anchors[f"duties-end-{c.id}"], anchors[f"foot-{c.id}"]
+        return anchors[f"back-{c.id}"].page != back or duties.page != back or foot.page != back or duties.y < foot.y
+
+    return [c for index, c in enumerate(people) if over(index, c)]

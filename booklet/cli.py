@@ -283,7 +283,7 @@ def _produce(make, out: Path):
     """Run a render-and-write step; report what was written, or why nothing was. Returns
     the step's Report."""
     from booklet.cards import FOLDER as CARDS
-    from booklet.household import PRINT_COPY
+    from booklet.household.book import PRINT_COPY
     from booklet.pdf.render import RenderError
 
     try:

@@ -9,7 +9,7 @@ from conftest import DEMO, run_cli
 from pdfread import page_sizes_mm, page_texts, text_runs
 from pypdf import PdfReader
 
-from booklet import household
+from booklet.household import book
 from booklet.household.impose import sheet_order
 
 FORBIDDEN_AT_LINE_START = tuple("。，、；：？！）」』》")
@@ -19,12 +19,12 @@ MOBILE_OR_LANDLINE = re.compile(r"1\d{2} \d{4} \d{4}|0\d{2,3}-\d{4} \d{4}")
 
 @pytest.fixture(scope="module")
 def reading(demo_output) -> Path:
-    return demo_output / household.READING_COPY
+    return demo_output / book.READING_COPY
 
 
 @pytest.fixture(scope="module")
 def printing(demo_output) -> Path:
-    return demo_output / household.PRINT_COPY
+    return demo_output / book.PRINT_COPY
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def large_print(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("large")
     result = run_cli("build", "--large-print", "--data", str(DEMO), "--out", str(out))
     assert result.code == 0, result.stderr
-    return out / household.LARGE_PRINT_COPY
+    return out / book.LARGE_PRINT_COPY
 
 
 def _squash(text: str) -> str:

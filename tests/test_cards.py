@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from conftest import DEMO, run_cli
-from pdfread import page_sizes_mm, qr_codes
+from pdfread import page_sizes_mm, page_texts, qr_codes
 
 from booklet import cards
 from booklet.data.checks import check_data
@@ -146,7 +146,26 @@ def test_a_card_whose_text_would_overlap_is_refused(minimal):
                       encoding="utf-8")
     result = run_cli("cards", "--data", "data", "--out", "out", "--cadre", "zhangsan")
     assert result.code == 3
-    assert result.stderr.splitlines()[0] == "错误：张三（zhangsan）的联系卡背面放不下：第一条工作职责太长，请精简到 40 字以内"
+    assert result.stderr.splitlines()[0] == \
+        f"错误：张三（zhangsan）的联系卡背面放不下：第一条工作职责有 {len(long_duty)} 字，太长了，请精简"
+
+
+def test_short_duties_that_run_past_the_back_are_shown_as_far_as_they_fit(minimal, workdir: Path):
+    """Twelve duties of seven or eight characters are within the characters a back shows, but each takes a
+    line: the back shows those that fit, whole, and the card is made."""
+    cadres = minimal / "cadres.yaml"
+    duties = [f"第{n}类事项登记" for n in range(1, 13)]
+    listed = "".join(f"      - {duty}\n" for duty in duties)
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace("      - 低保、特困供养申请受理\n", listed),
+                      encoding="utf-8")
+    assert sum(map(len, duties)) <= cards.BRIEF_CHARS
+    result = run_cli("cards", "--data", "data", "--out", "out", "--cadre", "zhangsan")
+    assert result.code == 0, result.stderr
+    (pdf,) = (workdir / "out" / cards.FOLDER).iterdir()
+    back = _squash(page_texts(pdf)[1])
+    shown = [duty for duty in duties if duty in back]
+    assert 3 <= len(shown) < len(duties)
+    assert shown == duties[:len(shown)]
 
 
 def test_vcard_splits_compound_surnames(minimal, workdir: Path):

@@ -9,8 +9,8 @@ import pytest
 from conftest import DEMO
 from pdfread import embedded_fonts, page_sizes_mm, page_texts, qr_codes
 
-from booklet import household
 from booklet.data.checks import check_data
+from booklet.household import book
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def demo():
 
 @pytest.fixture(scope="module")
 def booklet_pdf(demo_output) -> Path:
-    return demo_output / household.READING_COPY
+    return demo_output / book.READING_COPY
 
 
 def _squash(text: str) -> str:

@@ -1,5 +1,5 @@
 """A part that flows over many pages is laid out in segments, and each comes out as the same
-pages as in the whole part (booklet/flow.py), with blocks of known heights to say where pages end."""
+pages as in the whole part (booklet/household/flow.py), with blocks of known heights to say where pages end."""
 from __future__ import annotations
 
 import datetime

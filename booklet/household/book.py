@@ -14,10 +14,10 @@ from typing import Callable
 from booklet import pinyin
 from booklet.data.load import Project
 from booklet.household.flow import lay_out
-from booklet.household.folio import Pagination
 from booklet.household.geometry import LARGE_PRINT, STANDARD
 from booklet.household.impose import saddle_stitch
 from booklet.household.measure import ShortItems
+from booklet.household.pagination import Pagination
 from booklet.household.parts import Book, plan
 from booklet.household.record import Record
 from booklet.manifest import tool

@@ -1,4 +1,4 @@
-"""A block of a flowing part cut where a page of it begins (booklet/flow.py): what follows the
+"""A block of a flowing part cut where a page of it begins (booklet/household/flow.py): what follows the
 cut, and the whole block with the element it is cut before marked.
 
 A cut is a path of element children from the block's outermost element: `(3,)` is before its
