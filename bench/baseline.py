@@ -22,8 +22,7 @@ from booklet import pinyin
 from booklet.data.checks import check_data
 from booklet.household.flow import Block
 from booklet.household.geometry import STANDARD
-from booklet.household.measure import BLOCKS
-from booklet.household.parts import plan
+from booklet.household.parts import BLOCKS, plan
 from booklet.pdf.render import render_pdf
 from booklet.pdf.templating import render_macro, render_template
 from booklet.view import ServiceView, material_count

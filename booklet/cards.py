@@ -122,8 +122,9 @@ def files(project: Project, people: list[Cadre], payload: QrPayload = "tel", cop
     """The card sheets, one PDF per office (or per person): each person `copies` times, front
     sheet then back sheet. All faces are laid out in one document; each file keeps only what
     its own sheets draw, so its bytes depend on its own data only."""
+    # The faces' and the marks' fonts are embedded again for each file's own sheets (_impose).
     marks = render_pdf(render_template("cards/marks.html", org=project.org, sheet=SHEET, marks=cut_marks()),
-                       project.data_dir, what="联系卡裁切线")
+                       project.data_dir, what="联系卡裁切线", programs=False)
     faces = _faces(project, people, payload)
     front = {c.id: 2 * index for index, c in enumerate(people)}
     groups = file_groups(project, people, per_person)
@@ -194,7 +195,7 @@ def _faces_showing(project: Project, people: list[Cadre], payload: QrPayload, sh
     ]
     html = render_template("cards/cards.html", org=project.org, cards=cards, payload=payload,
                            card=CARD, bleed=BLEED, hours=project.hours)
-    result = render_pdf(html, project.data_dir, what="联系卡")
+    result = render_pdf(html, project.data_dir, what="联系卡", programs=False)
     # The faces are fixed boxes: text that runs over is not pushed anywhere, it overlaps or is
     # cut off. So measure: the front's text must end 3 mm inside the trim.
     safe = SAFE_MARGIN * PT_PER_MM

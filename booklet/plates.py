@@ -147,7 +147,8 @@ def _render(project: Project, layout: PlateLayout, people: list[Cadre], sizes: l
     ]
     html = render_template("plates/plates.html", org=project.org, layout=layout, plates=plates,
                            surname=pinyin.surname, measure=measure)
-    return render_pdf(html, project.data_dir, what="便民身份证", zoom=layout.unit)
+    # Its fonts are embedded again for each file's own pages (assemble.collect_pages).
+    return render_pdf(html, project.data_dir, what="便民身份证", zoom=layout.unit, programs=False)
 
 
 def _photo(project: Project, cadre: Cadre, layout: PlateLayout, cache: Path | None) -> str | None:

@@ -372,7 +372,7 @@ def _written_in_segments(document, pages: list, start: Cut, anchors: list[tuple[
 def _written(document, pages: list, first: dict[str, int], offset: int) -> Rendered:
     """The pages written, with the anchors of the elements that start on them (one that runs
     on from the segment before is that one's), but not those that only mark where it is cut."""
-    result = as_part(written(document, pages))
+    result = as_part(written(document, pages, programs=False))
     anchors = {name: anchor for name, anchor in result.anchors.items()
                if first[name] >= offset and not fragments.hidden(name)}
     return result if len(anchors) == len(result.anchors) else Rendered(result.pdf, result.pages, anchors)

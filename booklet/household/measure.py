@@ -11,14 +11,13 @@ from markupsafe import Markup
 from booklet import view
 from booklet.household.flow import Block, Laid, Settled
 from booklet.household.geometry import PageFormat
+from booklet.household.parts import BLOCKS
 from booklet.household.record import Record
 from booklet.pdf.assemble import place_anchors
 from booklet.pdf.cache import Renderer
 from booklet.pdf.render import Rendered, render_pdf
 from booklet.pdf.templating import render_macro, render_template
 from booklet.pdf.units import MM_PER_PT
-
-BLOCKS = "booklet/blocks.html"
 
 
 def item_height(part: Rendered, item: view.ServiceView, page: PageFormat) -> float:
@@ -28,7 +27,6 @@ def item_height(part: Rendered, item: view.ServiceView, page: PageFormat) -> flo
         return (start.y - end.y) * MM_PER_PT
     return (start.y * MM_PER_PT - page.bottom + (end.page - start.page - 1) * page.content
             + page.height - page.top - end.y * MM_PER_PT)
-
 
 
 # A split item measured across the page break as more than a page plus this is surely longer
@@ -117,7 +115,8 @@ class ShortItems:
     def _measure_alone(self, items: list[view.ServiceView]) -> None:
         html = render_template("booklet/measure.html", **self.common, blocks=[self._html(i, False) for i in items])
         # Only its anchors are wanted: not made ready for assembly as a part is.
-        rendered = self.renderer.submit(render_pdf, html, self.renderer.data_dir, "一本通（测量事项高度）").result()
+        rendered = self.renderer.submit(render_pdf, html, self.renderer.data_dir, "一本通（测量事项高度）", 1.0,
+                                        False).result()
         for item in items:
             split = rendered.anchors[item.anchor].page != rendered.anchors[f"end-{item.service.id}"].page
             self.measured[self.keys[item.anchor]] = self.page.height if split else item_height(rendered, item, self.page)

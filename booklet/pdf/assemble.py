@@ -85,7 +85,7 @@ def as_part(result: Rendered) -> Rendered:
 
 def render_part(html: str, data_dir: Path, what: str) -> Rendered:
     """`html` rendered as a part of a document put together here."""
-    return as_part(render_pdf(html, data_dir, what))
+    return as_part(render_pdf(html, data_dir, what, programs=False))
 
 
 def place_anchors(parts: list[Rendered]) -> tuple[dict[str, Anchor], list[int]]:

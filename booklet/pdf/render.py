@@ -99,14 +99,20 @@ def laid_out(html: str, data_dir: Path, what: str):
         raise RenderError(f"{what} 排版出错：{details}")
 
 
-def written(document, pages: list | None = None, zoom: float = 1.0) -> Rendered:
+def written(document, pages: list | None = None, zoom: float = 1.0, programs: bool = True) -> Rendered:
     """`pages` of a laid-out `document` (all of them by default) as PDF bytes, with the anchors
-    on them; anchors are where they land on pages scaled by `zoom`."""
+    on them; anchors are where they land on pages scaled by `zoom`. Without `programs`, the
+    fonts carry no glyphs (engine.font_programs_left_out): for a document whose fonts are
+    embedded again from fonts/ (pdf/subsets.py) before anyone sees it, or whose anchors alone
+    are wanted."""
+    from booklet.pdf.engine import font_programs_left_out
+
     if pages is None:
         pages = document.pages
     elif len(pages) != len(document.pages):
         document = document.copy(pages)
-    pdf = document.write_pdf(zoom=zoom)
+    with contextlib.nullcontext() if programs else font_programs_left_out():
+        pdf = document.write_pdf(zoom=zoom)
     anchors: dict[str, Anchor] = {}
     for index, page in enumerate(pages):
         for name, (x, y, *_) in page.anchors.items():
@@ -115,8 +121,9 @@ def written(document, pages: list | None = None, zoom: float = 1.0) -> Rendered:
     return Rendered(pdf, len(pages), anchors)
 
 
-def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0) -> Rendered:
-    """Render `html` to PDF; `zoom` scales everything, the pages too (WeasyPrint's zoom)."""
+def render_pdf(html: str, data_dir: Path, what: str, zoom: float = 1.0, programs: bool = True) -> Rendered:
+    """Render `html` to PDF; `zoom` scales everything, the pages too (WeasyPrint's zoom);
+    `programs`: as for `written`."""
     with laid_out(html, data_dir, what) as document:
-        result = written(document, zoom=zoom)
+        result = written(document, zoom=zoom, programs=programs)
     return result
