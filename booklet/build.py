@@ -109,7 +109,7 @@ def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path 
                    for stations in _batches(project, [u.station for u in stale if u.kind == kind])]
         if booklet:
             outputs += map(staging.stage, book.render(project, large_print=large_print, pool=pool, cache=cache,
-                                                           started=lambda: pool.release(OFFICES)))
+                                                      started=lambda: pool.release(OFFICES)))
             give_back()  # the booklet's parts and the document put together from them, while plates render
         pool.release(OFFICES)
         for batch in batches:

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import TESTS, run_cli
 
 CASES = sorted(p for p in (TESTS / "cases").iterdir() if p.is_dir())

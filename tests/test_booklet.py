@@ -5,12 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, run_cli
-from pdfread import page_sizes_mm, page_texts, text_runs
 from pypdf import PdfReader
 
 from booklet.household import book
 from booklet.household.impose import sheet_order
+
+from conftest import DEMO, run_cli
+from pdfread import page_sizes_mm, page_texts, text_runs
 
 FORBIDDEN_AT_LINE_START = tuple("。，、；：？！）」』》")
 FORBIDDEN_AT_LINE_END = tuple("（「『《")

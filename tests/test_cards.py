@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import DEMO, run_cli
-from pdfread import page_sizes_mm, page_texts, qr_codes
 
 from booklet import cards
 from booklet.data.checks import check_data
+
+from conftest import DEMO, run_cli
+from pdfread import page_sizes_mm, page_texts, qr_codes
 
 MM = 72 / 25.4
 

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, run_cli
-
 from booklet.status import Exit
+
+from conftest import ROOT, run_cli
 
 
 def test_help_is_in_chinese_and_lists_the_commands():

@@ -6,11 +6,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import DEMO
-from pdfread import embedded_fonts, page_sizes_mm, page_texts, qr_codes
 
 from booklet.data.checks import check_data
 from booklet.household import book
+
+from conftest import DEMO
+from pdfread import embedded_fonts, page_sizes_mm, page_texts, qr_codes
 
 
 @pytest.fixture(scope="module")

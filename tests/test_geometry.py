@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import DEMO
 from markupsafe import Markup
 
 from booklet.data.checks import check_data
@@ -13,6 +12,8 @@ from booklet.pdf.render import render_pdf
 from booklet.pdf.templating import render_template
 from booklet.pdf.units import PT_PER_MM
 from booklet.plates import PlateLayout, render
+
+from conftest import DEMO
 
 ORG = check_data(DEMO).org
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import run_cli
 from pdfread import page_texts
 
@@ -162,9 +163,9 @@ def test_an_office_file_is_the_same_rendered_alone_or_with_other_offices(demo_ou
                                                                           station: str):
     """The build lays out many offices' plates (and cards) in one document and splits it; each
     file keeps only what its own pages draw, so it does not depend on its neighbours."""
-    from conftest import DEMO
-
     from booklet.data.checks import check_data
+
+    from conftest import DEMO
 
     name = check_data(DEMO).station(station).name
     for command, folder in (("plates", "便民身份证"), ("cards", "联系卡")):

@@ -5,12 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, run_cli
-from pdfread import page_sizes_mm, page_texts, qr_codes
 from PIL import Image
 from pypdf import PdfReader
 
 from booklet.data.checks import check_data
+
+from conftest import DEMO, run_cli
+from pdfread import page_sizes_mm, page_texts, qr_codes
 
 PLATES = "便民身份证"
 

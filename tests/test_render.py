@@ -7,8 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
-from pdfread import embedded_fonts, page_texts, qr_codes
 from pypdf import PdfReader
 
 from booklet.files import Staging, put_in_place, write_atomic
@@ -16,6 +14,9 @@ from booklet.outputs import Output
 from booklet.paths import FONTS
 from booklet.pdf import fonts, qr
 from booklet.pdf.render import RenderError, render_pdf
+
+from conftest import run_cli
+from pdfread import embedded_fonts, page_texts, qr_codes
 
 PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <link rel="stylesheet" href="fonts.css"><style>body {{ font-family: "Noto Sans CJK SC" }}</style>

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 from openpyxl import load_workbook
 
 from booklet.data.load import load
+
+from conftest import run_cli
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_cli
-
 from booklet.data.load import load
+
+from conftest import run_cli
 
 
 def _edit(path: Path, old: str, new: str) -> None:
