@@ -12,16 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from booklet.data.diagnostics import Problem, describe, suggestion
 from booklet.data.filefacts import FileFacts
-from booklet.data.model import (
-    AREA_CODE,
-    Cadre,
-    CadresFile,
-    Org,
-    Service,
-    ServicesFile,
-    Station,
-    StationsFile,
-)
+from booklet.data.model import AREA_CODE, Cadre, CadresFile, Org, Service, ServicesFile, Station, StationsFile
 from booklet.data.yamlsource import Document, read_yaml
 
 ORG_FILE = "org.yaml"

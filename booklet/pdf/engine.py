@@ -6,6 +6,9 @@ environment is set here, and every module takes WeasyPrint from this one.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import inspect
 import os
 import sys
 
@@ -17,6 +20,7 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
 import weasyprint  # noqa: E402
 from weasyprint.formatting_structure import boxes  # noqa: E402
+from weasyprint.pdf.fonts import Font  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
@@ -35,12 +39,6 @@ __all__ = ["weasyprint", "boxes", "FontConfiguration", "FatalURLFetchingError", 
 # once per process and font. Narrow on purpose: only Font.subset is replaced, only inside the
 # block, and only for the WeasyPrint these sources were read in (TESTED_SOURCES, checked by
 # tests/test_engine.py, which fails when an upgrade changes them).
-import contextlib  # noqa: E402
-import hashlib  # noqa: E402
-import inspect  # noqa: E402
-
-from weasyprint.pdf.fonts import Font  # noqa: E402
-
 # sha256 of the source of the functions the patch stands in for or relies on, in WeasyPrint 70.0.
 TESTED_SOURCES = {
     "Font.clean": "794f0211f18453f1a291056fcd6659cdcb262f7c1133cf5b2ea015df379c6813",
@@ -49,7 +47,7 @@ TESTED_SOURCES = {
 _LAYOUT_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
 _subset = Font.subset
 _leaving_out = 0
-_notdef_fonts: dict[tuple, bytes] = {}
+_notdef_fonts: dict[tuple, bytes | None] = {}
 
 
 def sources() -> dict[str, str]:
@@ -59,8 +57,9 @@ def sources() -> dict[str, str]:
             for name, function in installed.items()}
 
 
-def _notdef_only(font: Font) -> bytes:
-    """The font with its .notdef glyph alone, and the tables that say which font it is."""
+def _notdef_only(font: Font) -> bytes | None:
+    """The font with its .notdef glyph alone, and the tables that say which font it is; None
+    if HarfBuzz cannot make it."""
     import uharfbuzz as hb
 
     key = (font.family, font.weight, font.style, font.index, len(font.file_content))
@@ -71,16 +70,16 @@ def _notdef_only(font: Font) -> bytes:
         keep.sets(hb.SubsetInputSets.NAME_ID).add(16)  # the typographic family, as subsets._which reads it
         keep.sets(hb.SubsetInputSets.DROP_TABLE_TAG).update(
             int.from_bytes(tag.encode("ascii"), "big") for tag in _LAYOUT_TABLES)
-        face = hb.Face(hb.Blob(font.file_content), font.index)
-        _notdef_fonts[key] = hb.subset(face, keep).blob.data
+        subset = hb.subset(hb.Face(hb.Blob(font.file_content), font.index), keep)
+        _notdef_fonts[key] = subset.blob.data if subset is not None else None
     return _notdef_fonts[key]
 
 
 def _subset_or_leave_out(self: Font, to_unicode, hinting) -> None:
-    if _leaving_out and to_unicode:
-        self.file_content = _notdef_only(self)
+    if _leaving_out and to_unicode and (program := _notdef_only(self)) is not None:
+        self.file_content = program
         return
-    _subset(self, to_unicode, hinting)
+    _subset(self, to_unicode, hinting)  # as WeasyPrint would
 
 
 Font.subset = _subset_or_leave_out

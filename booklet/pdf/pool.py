@@ -37,9 +37,8 @@ def _worker(warm_up: Callable[[], None] | None) -> None:
     """A worker process starts with all that its parent had loaded (the code, the data) and
     runs `warm_up` (the build's loads WeasyPrint and the fonts) while the parent composes what
     there is to render: half a second that the first document of each process paid otherwise.
-    All of it frozen, the
-    garbage collector stops walking it over and again while a document is laid out, which
-    took a sixth of the time, and leaves its pages shared with the parent.
+    All of it frozen, the garbage collector stops walking it over and again while a document is
+    laid out, which took a sixth of the time, and leaves its pages shared with the parent.
 
     Workers yield the processor to the parent: what it does (composing the booklet's parts,
     putting them together) is what the build waits for, while the plates in the workers are not."""
