@@ -3,6 +3,7 @@ if they fit (`.service.short`, break-inside: avoid), and their chapters laid out
 an item was kept whole or not when it should not have been."""
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import Any
 
@@ -115,8 +116,8 @@ class ShortItems:
     def _measure_alone(self, items: list[view.ServiceView]) -> None:
         html = render_template("booklet/measure.html", **self.common, blocks=[self._html(i, False) for i in items])
         # Only its anchors are wanted: not made ready for assembly as a part is.
-        rendered = self.renderer.submit(render_pdf, html, self.renderer.data_dir, "一本通（测量事项高度）", 1.0,
-                                        False).result()
+        measure = functools.partial(render_pdf, programs=False)
+        rendered = self.renderer.submit(measure, html, self.renderer.data_dir, "一本通（测量事项高度）").result()
         for item in items:
             split = rendered.anchors[item.anchor].page != rendered.anchors[f"end-{item.service.id}"].page
             self.measured[self.keys[item.anchor]] = self.page.height if split else item_height(rendered, item, self.page)

@@ -22,11 +22,11 @@ class Pagination:
         self.count = sum(p.pages for p in self.parts)
         self.bookmarks: list[Bookmark] = [mark for part in layout for mark in part.bookmarks]
         anchors, _ = place_anchors(self.parts)
-        self.folios = _folios(layout, rendered, book.headers)
-        self.numbers = [Number(anchors[box].page, digits, anchors[target].page + 1, anchors[f"{box}-end"].x,
-                               anchors[box].y)
-                        for box, (target, digits) in book.slots.targets.items()]
-        self.layer = FolioLayer(rendered[book.stamps.key][0], self.folios, self.numbers, len(book.headers))
+        numbers = [Number(anchors[box].page, digits, anchors[target].page + 1, anchors[f"{box}-end"].x,
+                          anchors[box].y)
+                   for box, (target, digits) in book.slots.targets.items()]
+        self.layer = FolioLayer(rendered[book.stamps.key][0], _folios(layout, rendered, book.headers), numbers,
+                                len(book.headers))
 
 
 def _folios(layout: list[Part], rendered: dict[str, list[Rendered]], headers: list[str]) -> list[Folio]:
