@@ -195,25 +195,26 @@ def _faces_showing(project: Project, people: list[Cadre], payload: QrPayload, sh
     ]
     html = render_template("cards/cards.html", org=project.org, cards=cards, payload=payload,
                            card=CARD, bleed=BLEED, hours=project.hours)
-    result = render_pdf(html, project.data_dir, what="联系卡", programs=False)
-    # The faces are fixed boxes: text that runs over is not pushed anywhere, it overlaps or is
-    # cut off. So measure: the front's text must end 3 mm inside the trim.
-    safe = SAFE_MARGIN * PT_PER_MM
-    anchors = result.anchors
-    for index, c in enumerate(people):
-        end = anchors[f"front-end-{c.id}"]
-        if anchors[f"front-{c.id}"].page != 2 * index or end.page != 2 * index or end.y < safe:
-            raise RenderError(f"{c.name}（{c.id}）的联系卡正面放不下：姓名或职务太长，请精简职务")
-    return result
+    return render_pdf(html, project.data_dir, what="联系卡", programs=False)
 
 
 def _backs_over(result: Rendered, people: list[Cadre]) -> list[Cadre]:
-    """The people whose duties on the back run into the office hours below them, or past the card."""
+    """The people whose duties on the back run into the office hours below them, or past the
+    card; a front that does not fit fails the render. The faces are fixed boxes: text that runs
+    over is not pushed anywhere, it overlaps or is cut off, so it is measured: the front's text
+    must end 3 mm inside the trim, and the duties above the office hours. In order: a back that
+    runs onto a page of its own moves every face after it, which are measured once it fits."""
+    safe = SAFE_MARGIN * PT_PER_MM
     anchors = result.anchors
-
-    def over(index: int, c: Cadre) -> bool:
-        back = 2 * index + 1
+    over = []
+    for index, c in enumerate(people):
+        front, back = 2 * index, 2 * index + 1
+        end = anchors[f"front-end-{c.id}"]
+        if anchors[f"front-{c.id}"].page != front or end.page != front or end.y < safe:
+            raise RenderError(f"{c.name}（{c.id}）的联系卡正面放不下：姓名或职务太长，请精简职务")
         duties, foot = anchors[f"duties-end-{c.id}"], anchors[f"foot-{c.id}"]
-        return anchors[f"back-{c.id}"].page != back or duties.page != back or foot.page != back or duties.y < foot.y
-
-    return [c for index, c in enumerate(people) if over(index, c)]
+        if anchors[f"back-{c.id}"].page != back or duties.page != back or foot.page != back:
+            return [*over, c]
+        if duties.y < foot.y:
+            over.append(c)
+    return over

@@ -151,6 +151,18 @@ def test_a_card_whose_text_would_overlap_is_refused(minimal):
         f"错误：张三（zhangsan）的联系卡背面放不下：第一条工作职责有 {len(long_duty)} 字，太长了，请精简"
 
 
+def test_a_back_that_runs_onto_another_page_is_the_one_named_not_the_cards_after_it(minimal):
+    """A back that runs past its card moves every face after it: the person named is the one
+    whose duties are too long, not the next person, whose front only seems not to fit."""
+    cadres = minimal / "cadres.yaml"
+    long_duty = "负责" + "、".join(f"第{n}项事务的受理登记审核和回访" for n in range(1, 30))
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace("      - 低保、特困供养申请受理", f"      - {long_duty}"),
+                      encoding="utf-8")
+    result = run_cli("cards", "--data", "data", "--out", "out")
+    assert result.code == 3
+    assert result.stderr.splitlines()[-2].startswith("错误：张三（zhangsan）的联系卡背面放不下")
+
+
 def test_short_duties_that_run_past_the_back_are_shown_as_far_as_they_fit(minimal, workdir: Path):
     """Twelve duties of seven or eight characters are within the characters a back shows, but each takes a
     line: the back shows those that fit, whole, and the card is made."""
