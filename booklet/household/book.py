@@ -14,6 +14,7 @@ from typing import Callable
 from booklet import pinyin
 from booklet.data.load import Project
 from booklet.household.flow import lay_out
+from booklet.household.folio import FolioLayer
 from booklet.household.geometry import LARGE_PRINT, STANDARD
 from booklet.household.impose import saddle_stitch
 from booklet.household.measure import ShortItems
@@ -22,7 +23,7 @@ from booklet.household.parts import Book, plan
 from booklet.household.record import Record
 from booklet.manifest import tool
 from booklet.outputs import Output
-from booklet.pdf.assemble import assemble, to_bytes
+from booklet.pdf.assemble import Metadata, Navigation, assemble, to_bytes
 from booklet.pdf.cache import Renderer
 from booklet.pdf.pool import Pool
 from booklet.pdf.render import Rendered
@@ -47,12 +48,31 @@ def render(project: Project, *, large_print: bool = False, pool: Pool,
     renderer = Renderer(project.data_dir, pool, cache, salt=tool())
     rendered, unnamed = _laid_out(book, renderer, Record(cache, edition.variant), started)
     pages = Pagination(book, rendered)
-    with pool.working_here(), \
-            assemble(pages.parts, pages.bookmarks, book.metadata, unnamed, layer=pages.layer) as document:
-        reading = to_bytes(document)
-        if large_print:
-            return [Output(LARGE_PRINT_COPY, reading, pages.count)]
-        return [Output(READING_COPY, reading, pages.count), Output(PRINT_COPY, saddle_stitch(document), pages.count // 4)]
+    navigation = Navigation(pages.bookmarks, unnamed)
+    if large_print:
+        with pool.working_here():
+            return [Output(LARGE_PRINT_COPY, reading_copy(pages.parts, book.metadata, navigation, pages.layer),
+                           pages.count)]
+    # The two copies are put together side by side: the reading copy in a process of the pool,
+    # the print copy (the longer: it is imposed too) here, at once, while that process may
+    # still be laying out plates. One after the other, they were half of a rebuild after a
+    # phone change.
+    reading = pool.submit(reading_copy, pages.parts, book.metadata, navigation, pages.layer)
+    with pool.working_here():
+        printing = print_copy(pages.parts, book.metadata, pages.layer)
+    return [Output(READING_COPY, reading.result(), pages.count), Output(PRINT_COPY, printing, pages.count // 4)]
+
+
+def reading_copy(parts: list[Rendered], metadata: Metadata, navigation: Navigation, layer: FolioLayer) -> bytes:
+    """The booklet of `parts`, page after page, as a reader on a screen moves through it."""
+    with assemble(parts, metadata, navigation, layer) as document:
+        return to_bytes(document)
+
+
+def print_copy(parts: list[Rendered], metadata: Metadata, layer: FolioLayer) -> bytes:
+    """The booklet of `parts` imposed for the printer, with nothing that only a screen uses."""
+    with assemble(parts, metadata, None, layer) as document:
+        return saddle_stitch(document)
 
 
 def _laid_out(book: Book, renderer: Renderer, record: Record,

@@ -28,10 +28,10 @@ def sheet_order(pages: int) -> list[tuple[int, int]]:
 def saddle_stitch(document: pikepdf.Pdf, sheet_size: tuple[float, float] = A4_LANDSCAPE) -> bytes:
     """The print copy of `document`: every side of every sheet, pages meeting at the fold.
 
-    Made of `document` itself, which it changes (save the reading copy first): each page
-    becomes a form that the sheets draw, and what only a screen uses goes (the outline, the
-    named destinations, the pages' links). A copy into a new file held every object of the
-    booklet twice: 300 MB at ten times a street office's size.
+    Made of `document` itself, which it changes: each page becomes a form that the sheets
+    draw, and what only a screen uses goes (the outline, the named destinations, the pages'
+    links). A copy into a new file held every object of the booklet twice: 300 MB at ten
+    times a street office's size.
     """
     width, height = sheet_size
     pages = list(document.pages)  # each `document.pages[i]` walks the page tree again
