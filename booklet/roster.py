@@ -87,7 +87,7 @@ def export(project: Project) -> bytes:
 
         handlers = "、".join(project.cadre(h).name for h in s.handlers)
         items.append([s.id, s.name, s.category, project.station(s.station).name, handlers,
-                      time_limit_text(s.time_limit), s.fee])
+                      time_limit_text(s.time_limit) if s.time_limit else "", s.fee or ""])
     for sheet in book.worksheets:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:

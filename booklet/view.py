@@ -18,7 +18,8 @@ class ServiceView:
     handlers: list[Cadre]
     place: str
     hours: str
-    time_limit: str
+    time_limit: str | None
+    """None where the data does not give it: unknown, printed as such."""
 
     @property
     def anchor(self) -> str:
@@ -114,7 +115,7 @@ def _service_view(project: Project, service: Service) -> ServiceView:
         handlers=[project.cadre(h) for h in service.handlers],
         place=service.place or station.room,
         hours=service.hours or project.hours(station),
-        time_limit=time_limit_text(service.time_limit),
+        time_limit=time_limit_text(service.time_limit) if service.time_limit is not None else None,
     )
 
 

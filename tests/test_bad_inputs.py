@@ -52,7 +52,7 @@ def test_all_problems_of_all_files_are_reported_at_once(minimal: Path):
         (minimal / "stations.yaml").read_text(encoding="utf-8").replace("0571-8000 0101", "0571-123"),
         encoding="utf-8")
     (minimal / "services" / "jiuzhu.yaml").write_text(
-        (minimal / "services" / "jiuzhu.yaml").read_text(encoding="utf-8").replace("  - id: gaoling", "  - id: gaoling\n    fee: [1]"),
+        (minimal / "services" / "jiuzhu.yaml").read_text(encoding="utf-8").replace("    fee: 不收费\n    basis:\n      - 示例省", "    fee: [1]\n    basis:\n      - 示例省"),
         encoding="utf-8")
 
     result = run_cli("check", "--data", "data")
@@ -61,7 +61,7 @@ def test_all_problems_of_all_files_are_reported_at_once(minimal: Path):
     lines = result.stderr.splitlines()
     assert any(line.startswith("data/cadres.yaml:8:13: 张三 mobile:") for line in lines)
     assert any(line.startswith("data/stations.yaml:5:12: 民政办 phone:") for line in lines)
-    assert any(line.startswith("data/services/jiuzhu.yaml:21:10: 高龄津贴申请 fee:") for line in lines)
+    assert any(line.startswith("data/services/jiuzhu.yaml:37:10: 高龄津贴申请 fee:") for line in lines)
     assert lines[-1] == "共 3 个错误，未生成任何文件。"
 
 
@@ -82,7 +82,7 @@ def test_strict_turns_warnings_into_failure(minimal: Path):
     (("cadres.yaml", "139 0000 0002", "139 0000 0001"),
      "data/cadres.yaml:17:13: 警告：李四 mobile: 与 张三 的手机号码相同"),
     (("services/jiuzhu.yaml", "handlers: [lisi]", "handlers: [lisi, zhangsan]"),
-     "data/services/jiuzhu.yaml:24:22: 警告：高龄津贴申请 handlers[2]: 经办人 张三 属于民政办，不在受理站所老龄办"),
+     "data/services/jiuzhu.yaml:27:22: 警告：高龄津贴申请 handlers[2]: 经办人 张三 属于民政办，不在受理站所老龄办"),
     (("stations.yaml", "remit: 负责高龄津贴等老龄事务。",
       "remit: 负责高龄津贴等老龄事务。\n  - id: kong\n    name: 空站所\n    room: 三楼\n    remit: 暂无。"),
      "data/stations.yaml:12:9: 警告：空站所: 这个站所没有干部"),

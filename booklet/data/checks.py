@@ -40,6 +40,8 @@ def check(project: Project, fonts_dir: Path) -> None:
     _glyphs(project, fonts.coverage(fonts_dir))
     _shared_mobiles(project)
     _empty_stations(project)
+    _time_limits(project)
+    _completeness(project)
     project.problems.sort(key=lambda p: (p.file, p.line or 0, p.column or 0))
 
 
@@ -206,3 +208,44 @@ def _empty_stations(project: Project) -> None:
         if station.id not in staffed:
             project.problems.append(project.origin(station).problem(
                 "id", warning=True, message=f"{station.name}: 这个站所没有干部"))
+
+
+def _time_limits(project: Project) -> None:
+    """A promised limit longer than the statutory one is odd, but published guides have it."""
+    for service in project.services:
+        limit = service.time_limit
+        if limit is not None and None not in (limit.promised_days, limit.statutory_days) \
+                and limit.promised_days > limit.statutory_days:
+            project.problems.append(project.origin(service).problem(
+                "time_limit", "promised_days", warning=True,
+                message=f"{service.name} time_limit.promised_days: 承诺时限 {limit.promised_days} 天"
+                        f"长于法定时限 {limit.statutory_days} 天，请与办事指南核对"))
+
+
+# The elements of a published service guide that a household acts on, in the guide's order:
+# the field that holds each, its name, and whether the booklet, where the data does not give
+# it, tells the household to ask (a household needs to know it) or prints nothing.
+GUIDE_ELEMENTS = (
+    ("conditions", "受理条件", True),
+    ("materials", "申请材料", True),
+    ("steps", "办理流程", False),
+    ("time_limit", "办结时限", True),
+    ("fee", "收费标准", True),
+    ("basis", "设定依据", False),
+)
+
+
+def _completeness(project: Project) -> None:
+    """Per item, the elements of its service guide that the data does not give, and what the
+    booklet prints instead: the clerk learns what to ask the county for."""
+    for service in project.services:
+        missing = [(name, ask) for field, name, ask in GUIDE_ELEMENTS if getattr(service, field) in (None, [])
+                   and not (field == "materials" and service.materials == [])]  # [] is 无需材料
+        if not missing:
+            continue
+        asked = "、".join(name for name, ask in missing if ask)
+        silent = "、".join(name for name, ask in missing if not ask)
+        printed = "，".join(([f"{asked}印为「请电话咨询」"] if asked else []) + ([f"{silent}不印"] if silent else []))
+        project.problems.append(project.origin(service).problem(
+            "name", warning=True,
+            message=f"{service.name}: 办事指南缺少{'、'.join(name for name, _ in missing)}，请向主管部门索取；{printed}"))

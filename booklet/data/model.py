@@ -69,12 +69,34 @@ def _yes_no(value: Any) -> Any:
     return value
 
 
-_FREE = {"", "无", "免费", "0", "0元", "零", "不收费"}
+_FREE = {"无", "免费", "0", "0元", "零", "不收费"}
 
 
-def _fee(value: str) -> str:
-    # Guides must say 不收费; "无" reads as "no information" to a resident.
+def _fee(value: str | None) -> str | None:
+    # Guides must say 不收费; "无" reads as "no information" to a resident. Left empty, the
+    # guide did not say: unknown, not free.
+    if value is None or not value.strip():
+        return None
     return "不收费" if value.strip() in _FREE else value
+
+
+# What a clerk writes for an item that needs no papers at all.
+_NO_MATERIALS = {"无需材料", "无需提交材料", "不需要材料", "无需提供材料", "无"}
+
+
+def _materials(value: Any) -> Any:
+    """`materials: 无需材料` is the data saying so: an empty list. An empty list as written
+    (`materials: []`), like no `materials` at all, says nothing: unknown (None)."""
+    if isinstance(value, str):
+        if value.strip() in _NO_MATERIALS:
+            return []
+        raise PydanticCustomError("booklet", "申请材料请逐条列出；确实不需要任何材料的写「无需材料」")
+    return None if value == [] else value
+
+
+def _unknown_if_empty(value: Any) -> Any:
+    """A list written empty (`conditions: []`) says nothing, as if it were not written."""
+    return None if value == [] else value
 
 
 def _whole_number(value: Any) -> Any:
@@ -315,12 +337,6 @@ class Material(Record):
     note: str | None = None
     """备注，如来源、填写要求。"""
 
-    @model_validator(mode="after")
-    def _some_count(self) -> Material:
-        if self.originals == 0 and self.copies == 0 and self.form != "电子":
-            raise PydanticCustomError("booklet", "原件 originals 和复印件 copies 至少有一项大于 0")
-        return self
-
 
 class TimeLimit(Record):
     immediate: YesNo = False
@@ -338,17 +354,10 @@ class TimeLimit(Record):
     def _consistent(self) -> TimeLimit:
         if self.immediate and self.promised_days is not None:
             raise PydanticCustomError("booklet", "即办件不应再写承诺时限 promised_days")
-        if not self.immediate and self.promised_days is None:
-            raise PydanticCustomError("booklet", "请写承诺时限 promised_days（天数），或写 immediate: 是（即办）")
-        if (
-            self.promised_days is not None
-            and self.statutory_days is not None
-            and self.promised_days > self.statutory_days
-        ):
+        if not self.immediate and self.promised_days is None and self.statutory_days is None:
             raise PydanticCustomError(
-                "booklet", "承诺时限 {p} 天长于法定时限 {s} 天",
-                {"p": self.promised_days, "s": self.statutory_days},
-            )
+                "booklet", "请写承诺时限 promised_days 或法定时限 statutory_days（天数），或写 immediate: 是（即办）；"
+                           "办事指南没有写时限的，整个 time_limit 不写")
         return self
 
 
@@ -369,16 +378,16 @@ class Service(Record):
     """经办人，填干部编号，第一位是主要经办人。"""
     summary: str | None = None
     """事项简介。"""
-    conditions: Annotated[list[Text], Field(min_length=1)]
-    """受理条件，每条一行。"""
-    materials: list[Material] = []
-    """申请材料。"""
-    steps: Annotated[list[Text], Field(min_length=1)]
-    """办理流程，每步一行。"""
-    time_limit: TimeLimit
-    """办结时限。"""
-    fee: Annotated[str, AfterValidator(_fee)] = "不收费"
-    """收费标准，不收费的不用写。"""
+    conditions: Annotated[list[Text] | None, BeforeValidator(_unknown_if_empty)] = None
+    """受理条件，每条一行；办事指南没写的不写，一本通印「请电话咨询」。"""
+    materials: Annotated[list[Material] | None, BeforeValidator(_materials)] = None
+    """申请材料，逐条列出；不需要任何材料的写「无需材料」；办事指南没写的不写，一本通印「请电话咨询」。"""
+    steps: Annotated[list[Text] | None, BeforeValidator(_unknown_if_empty)] = None
+    """办理流程，每步一行；办事指南没写的不写。"""
+    time_limit: TimeLimit | None = None
+    """办结时限；办事指南没写的不写，一本通印「请电话咨询」。"""
+    fee: Annotated[str | None, AfterValidator(_fee)] = None
+    """收费标准，不收费的写「不收费」；办事指南没写的不写，一本通印「请电话咨询」，不当作不收费。"""
     place: str | None = None
     """办理地点，不填则为受理站所的办公地点。"""
     hours: str | None = None
