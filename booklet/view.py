@@ -6,7 +6,8 @@ from itertools import groupby
 
 from booklet import pinyin
 from booklet.data.load import Project
-from booklet.data.model import Cadre, Category, Material, Service, Station, TimeLimit
+from booklet.data.model import Cadre, Category, Material, Service, SpecialStep, Station, TimeLimit
+from booklet.data.phones import Phone
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,11 @@ class ServiceView:
     hours: str
     time_limit: str | None
     """None where the data does not give it: unknown, printed as such."""
+    consult: Phone | None
+    """Where to ask: the item's own number, else its office's."""
+    complaint: Phone
+    """Where to complain: the item's own number, else the supervision phone."""
+    special_steps: list[str]
 
     @property
     def anchor(self) -> str:
@@ -72,29 +78,62 @@ class IndexGroup:
 
 
 def time_limit_text(limit: TimeLimit) -> str:
+    """The time limit as the guide states it: what is promised and what the law allows, or a
+    bare limit; its stages; the channels that differ; the note."""
     unit = "个工作日" if limit.unit == "工作日" else "日"
+    parts = []
     if limit.immediate:
-        text = "即办件，材料齐全的当场办结"
-    else:
-        text = f"承诺 {limit.promised_days} {unit}内办结"
-    if limit.statutory_days is not None:
-        text += f"（法定 {limit.statutory_days} {unit}）"
+        parts.append("即办件，材料齐全的当场办结")
+    elif limit.promised_days is not None:
+        parts.append(f"承诺 {limit.promised_days} {unit}内办结")
+        if limit.statutory_days is not None:
+            parts[-1] += f"（法定 {limit.statutory_days} {unit}）"
+    elif limit.statutory_days is not None:
+        parts.append(f"法定 {limit.statutory_days} {unit}内办结")
+    elif limit.days is not None:
+        parts.append(f"{limit.days} {unit}内办结")
+    if limit.immediate and limit.statutory_days is not None:
+        parts[-1] += f"（法定 {limit.statutory_days} {unit}）"
+    if limit.stages:
+        parts.append("其中" + "，".join(f"{stage.name} {stage.days} {unit}" for stage in limit.stages))
+    if limit.channels:
+        parts.append("，".join(f"{c.channel}{'当场办结' if c.immediate else f' {c.days} {unit}内办结'}"
+                              for c in limit.channels))
     if limit.note:
-        text += f"；{limit.note}"
-    return text
+        parts.append(limit.note)
+    return "；".join(parts)
 
 
 def material_count(material: Material) -> str:
-    parts = []
-    if material.originals:
-        parts.append(f"原件 {material.originals} 份")
-    if material.copies:
-        parts.append(f"复印件 {material.copies} 份")
-    if material.form == "电子":
+    """How many of a material, and in what form, as far as the data says: nothing it does not."""
+    unit = material.unit
+    verified = material.verify_original
+    if material.kind is not None:
+        kind = {"复印件": "验原件，收复印件" if verified else "复印件", "电子": "电子版"}.get(material.kind, material.kind)
+        parts = [kind + (f" {material.count} {unit}" if material.count is not None else "")]
+        verified = False  # said, or not for this kind
+    else:
+        parts = [f"原件 {material.originals} {unit}"] if material.originals else []
+        if material.copies:
+            parts.append(f"{'验原件，收' if verified and not material.originals else ''}复印件 {material.copies} {unit}")
+            verified = verified and bool(material.originals)
+    if verified:
+        parts.append("验原件")
+    if material.form == "电子" and material.kind != "电子":
         parts.append("电子版")
     elif material.form == "纸质或电子":
         parts.append("纸质或电子版均可")
     return "，".join(parts)
+
+
+def special_step_text(step: SpecialStep, limit: TimeLimit | None) -> str:
+    unit = "个工作日" if limit is None or limit.unit == "工作日" else "日"
+    text = step.name
+    if step.days is not None:
+        text += f" {step.days} {unit}"
+    if step.counted is not None:
+        text += "（计入办结时限）" if step.counted else "（不计入办结时限）"
+    return text
 
 
 def chapters(project: Project) -> list[Chapter]:
@@ -116,6 +155,9 @@ def _service_view(project: Project, service: Service) -> ServiceView:
         place=service.place or station.room,
         hours=service.hours or project.hours(station),
         time_limit=time_limit_text(service.time_limit) if service.time_limit is not None else None,
+        consult=service.consult_phone or station.phone,
+        complaint=service.complaint_phone or project.org.supervision.phone,
+        special_steps=[special_step_text(step, service.time_limit) for step in service.special_steps],
     )
 
 

@@ -166,3 +166,25 @@ def text_runs(pdf: Path) -> list[list[Run]]:
         return pages
     finally:
         document.close()
+
+
+def text_outside_trim(pdf: Path, tolerance_mm: float = 0.1) -> list[tuple[int, str]]:
+    """Every character drawn, wholly or in part, outside its page's trim box: (page, char).
+    What runs off the trimmed page is cut off, or lost in the binding."""
+    tolerance = tolerance_mm / MM_PER_POINT
+    document = pdfium.PdfDocument(pdf)
+    try:
+        outside = []
+        for number, page in enumerate(document, 1):
+            left, bottom, right, top = page.get_trimbox()
+            textpage = page.get_textpage()
+            for index in range(textpage.count_chars()):
+                char = textpage.get_text_range(index, 1)
+                if not char.strip():
+                    continue
+                x0, y0, x1, y1 = textpage.get_charbox(index)
+                if x0 < left - tolerance or x1 > right + tolerance or y0 < bottom - tolerance or y1 > top + tolerance:
+                    outside.append((number, char))
+        return outside
+    finally:
+        document.close()

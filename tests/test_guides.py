@@ -11,7 +11,7 @@ import pytest
 from booklet.household import book
 
 from conftest import MINIMAL, run_cli
-from pdfread import page_texts
+from pdfread import page_texts, qr_codes, text_outside_trim
 
 # Three items as published guides have them: one that says little, one that needs no papers
 # and says so, one with a material without counts and a promise longer than the law's.
@@ -51,7 +51,62 @@ services:
       promised_days: 15
     fee: 免费
     basis: [示例办法]
+  - id: jianfang
+    name: 农村建房申请
+    category: 老龄服务
+    station: laoling
+    handlers: [lisi]
+    handling_type: 承诺件
+    visits: 1
+    accepting: 每月 1 日至 20 日
+    conditions: [本村村民。]
+    materials:
+      - name: 建房申请表
+        kind: 原件
+        count: 2
+        unit: 张
+        source: 村民委员会
+        sample: 窗口领取
+      - name: 户口簿
+        kind: 复印件
+        verify_original: 是
+        count: 1
+      - name: 宅基地使用证明
+        kind: 原件及复印件
+    steps: [提出申请。]
+    time_limit:
+      promised_days: 20
+      stages:
+        - {name: 街道审核, days: 15}
+        - {name: 区里审批, days: 5}
+    special_steps:
+      - {name: 公示, days: 5, counted: 否}
+    fee: 不收费
+    result: 《乡村建设规划许可证》
+    delivery: 窗口领取或邮寄
+    online_url: "https://zwfw.example.gov.cn/item/jianfang?from=booklet&edition=2026&a-long-query-string-that-a-county-portal-writes-and-that-must-wrap-inside-the-page=1"
+    consult_phone: 0571-8000 0202
+    faq:
+      - {q: 可以代办吗？, a: 村代办员可上门代办。}
+    basis: [示例土地管理条例]
+    source: https://zwfw.example.gov.cn/guide/jianfang-123
+  - id: wangban
+    name: 独生子女证明开具
+    category: 老龄服务
+    station: laoling
+    handlers: [lisi]
+    conditions: [本街道户籍。]
+    materials: 无需材料
+    steps: [窗口或网上申请。]
+    time_limit:
+      channels:
+        - {channel: 窗口, immediate: 是}
+        - {channel: 网上, days: 1}
+    fee: 不收费
+    basis: [示例条例]
 """
+ONLINE = ("https://zwfw.example.gov.cn/item/jianfang?from=booklet&edition=2026"
+          "&a-long-query-string-that-a-county-portal-writes-and-that-must-wrap-inside-the-page=1")
 
 REPORT = [
     "data/services/guides.yaml:3:11: 警告：婚姻登记预约: 办事指南缺少受理条件、申请材料、办结时限、收费标准、设定依据，"
@@ -85,16 +140,23 @@ def test_a_list_of_materials_written_as_one_text_is_refused(guides: Path):
 
 
 @pytest.fixture(scope="module")
-def items(tmp_path_factory) -> dict[str, str]:
-    """The text of each item in the reading copy of the data with GUIDES, by item name."""
+def reading(tmp_path_factory) -> Path:
+    """The reading copy of the minimal data with GUIDES."""
     base = tmp_path_factory.mktemp("guides")
     data = base / "data"
     shutil.copytree(MINIMAL, data)
     (data / "services" / "guides.yaml").write_text(GUIDES, encoding="utf-8")
     result = run_cli("build", "--data", str(data), "--out", str(base / "out"))
     assert result.code == 0, result.stderr
-    text = re.sub(r"\s+", "", "".join(page_texts(base / "out" / book.READING_COPY)))
-    names = ["最低生活保障申请", "婚姻登记预约", "困难补贴申请", "高龄津贴申请", "居住证明开具"]
+    return base / "out" / book.READING_COPY
+
+
+@pytest.fixture(scope="module")
+def items(reading: Path) -> dict[str, str]:
+    """The text of each item in the reading copy, by item name, without spaces."""
+    text = re.sub(r"\s+", "", "".join(page_texts(reading)))
+    names = ["最低生活保障申请", "婚姻登记预约", "困难补贴申请", "高龄津贴申请", "居住证明开具", "农村建房申请",
+             "独生子女证明开具"]
     # An item's text runs from its heading (its name, and its aliases, right before 受理条件)
     # to the next one's; the last one's to the office directory.
     starts = {name: re.search(name + r"(（[^）]*）)?受理条件", text).start() for name in names}
@@ -115,10 +177,37 @@ def test_no_papers_and_free_only_where_the_data_says_so(items: dict[str, str]):
     assert "无需提交材料" in items["居住证明开具"]
     assert "收费标准不收费" in items["居住证明开具"]
     assert "收费标准不收费" in items["困难补贴申请"]  # 「免费」 as written, as the booklet says it
-    assert sum("无需提交材料" in text for text in items.values()) == 1
+    assert [name for name, text in items.items() if "无需提交材料" in text] == ["居住证明开具", "独生子女证明开具"]
     assert "请电话咨询" not in items["居住证明开具"] + items["困难补贴申请"]
 
 
 def test_a_material_without_counts_is_printed_by_its_name(items: dict[str, str]):
     assert "收入证明户口簿原件1份" in items["困难补贴申请"]
     assert "承诺15个工作日内办结（法定10个工作日）" in items["困难补贴申请"]
+
+
+def test_every_element_of_a_full_guide_is_printed(items: dict[str, str]):
+    item = items["农村建房申请"]
+    for element in ["办件类型承诺件", "受理时段每月1日至20日", "到场次数1次（最多跑一次）",
+                    "建房申请表原件2张来源：村民委员会示范文本：窗口领取", "户口簿验原件，收复印件1份",
+                    "宅基地使用证明原件及复印件",
+                    "办结时限承诺20个工作日内办结；其中街道审核15个工作日，区里审批5个工作日",
+                    "特殊环节", "公示5个工作日（不计入办结时限）",
+                    "办理结果《乡村建设规划许可证》", "结果送达窗口领取或邮寄",
+                    "咨询电话0571-80000202", "投诉电话0571-80000000",  # its own; the supervision phone
+                    "网上办理手机相机扫码打开网页（不是拨号）", "问：可以代办吗？答：村代办员可上门代办。"]:
+        assert element in item, element
+    assert "jianfang-123" not in item  # the guide's source is the clerk's, not printed
+    assert "咨询电话0571-80000101" in items["困难补贴申请"]  # its office's phone, as the item gives none
+    assert "办结时限窗口当场办结，网上1个工作日内办结" in items["独生子女证明开具"]
+
+
+def test_the_online_address_and_the_phones_decode_from_their_codes(reading: Path):
+    decoded = {code.text for page in qr_codes(reading) for code in page}
+    assert ONLINE in decoded
+    assert {"tel:+8613900000001", "tel:+8613900000002"} <= decoded
+    assert all(text.startswith(("tel:", "https://")) for text in decoded)
+
+
+def test_no_text_runs_off_the_page(reading: Path):
+    assert text_outside_trim(reading) == []

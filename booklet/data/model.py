@@ -170,6 +170,19 @@ Name = Annotated[str, Field(min_length=1), AfterValidator(_check_name)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 Count = Annotated[int, BeforeValidator(_whole_number)]
 Days = Annotated[Count, Field(ge=1, le=365)]
+
+
+def _web_address(value: Any) -> Any:
+    # An address a phone's camera opens from a QR code: http(s), with a host, no spaces.
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?(/[^\s]*)?", text):
+            raise PydanticCustomError("booklet", "「{value}」不是完整的网址，应以 http:// 或 https:// 开头", {"value": value})
+        return text
+    return value
+
+
+WebAddress = Annotated[str, BeforeValidator(_web_address)]
 Date = Annotated[datetime.date, BeforeValidator(_date)]
 Paper = Annotated[PaperSize, BeforeValidator(parse_paper_size)]
 Mobile = Annotated[Phone, PhoneField(Kind.MOBILE)]
@@ -326,16 +339,59 @@ class Cadre(Record):
 class Material(Record):
     name: Text
     """材料名称，如「居民身份证」。"""
+    kind: Literal["原件", "复印件", "原件及复印件", "电子"] | None = None
+    """材料类型：原件、复印件、原件及复印件 或 电子；办事指南没写的不写。"""
+    count: Annotated[Count, Field(ge=1, le=99)] | None = None
+    """份数，与 kind 一起写，如 kind: 原件及复印件、count: 3；没写份数的不写。"""
+    unit: Annotated[str, Field(min_length=1, max_length=2)] = "份"
+    """份数的单位，默认「份」，按张计的写「张」。"""
     originals: Annotated[Count, Field(ge=0, le=99)] = 0
-    """原件份数。"""
+    """原件份数（与复印件份数不同时用这两项，不写 kind、count）。"""
     copies: Annotated[Count, Field(ge=0, le=99)] = 0
     """复印件份数。"""
+    verify_original: YesNo = False
+    """验原件、收复印件的填 是。"""
     form: Literal["纸质", "电子", "纸质或电子"] = "纸质"
     """材料形式：纸质、电子 或 纸质或电子。"""
     required: YesNo = True
     """是否必需，填 否 表示视情况提供。"""
+    source: str | None = None
+    """材料来源，即由谁出具，如「村（社区）居委会」「申请人自备」。"""
+    sample: str | None = None
+    """示范文本或空白表格在哪里取，如「窗口领取，或在示例市政务服务网下载」。"""
     note: str | None = None
-    """备注，如来源、填写要求。"""
+    """备注，如填写要求。"""
+
+    @model_validator(mode="after")
+    def _one_way_of_counting(self) -> Material:
+        if (self.kind is not None or self.count is not None) and (self.originals or self.copies):
+            raise PydanticCustomError(
+                "booklet", "份数用 kind 和 count 写，或用 originals 和 copies 写，不要两种同时写")
+        if self.count is not None and self.kind is None:
+            raise PydanticCustomError("booklet", "写了份数 count，请用 kind 写明是原件还是复印件")
+        return self
+
+
+class Stage(Record):
+    name: Text
+    """环节或机关，如「街道审核」「区民政局审批」。"""
+    days: Days
+    """这一段的时限，天数（单位同整个时限）。"""
+
+
+class ChannelLimit(Record):
+    channel: Text
+    """办理渠道，如「窗口」「网上」。"""
+    immediate: YesNo = False
+    """这个渠道当场办结的填 是。"""
+    days: Days | None = None
+    """这个渠道的时限，天数。"""
+
+    @model_validator(mode="after")
+    def _said(self) -> ChannelLimit:
+        if not self.immediate and self.days is None:
+            raise PydanticCustomError("booklet", "请写 days（天数），或写 immediate: 是（当场办结）")
+        return self
 
 
 class TimeLimit(Record):
@@ -345,20 +401,46 @@ class TimeLimit(Record):
     """法定办结时限，天数（按 unit 计）。"""
     promised_days: Days | None = None
     """承诺办结时限，天数（按 unit 计）。"""
+    days: Days | None = None
+    """办事指南只写「办理时限」、不分法定和承诺的，写在这里。"""
     unit: Literal["工作日", "自然日"] = "工作日"
     """时限的单位：工作日，或法律按日计算的写 自然日（如身份证 60 日）。"""
+    stages: list[Stage] = []
+    """分段时限，如街道审核 15 天、区里审批 10 天，按先后写。"""
+    channels: list[ChannelLimit] = []
+    """各渠道时限不同的，如窗口即办、网上 1 个工作日，逐个写。"""
     note: str | None = None
     """时限说明，如「不含公示时间」。"""
 
     @model_validator(mode="after")
     def _consistent(self) -> TimeLimit:
-        if self.immediate and self.promised_days is not None:
-            raise PydanticCustomError("booklet", "即办件不应再写承诺时限 promised_days")
-        if not self.immediate and self.promised_days is None and self.statutory_days is None:
+        if self.immediate and (self.promised_days is not None or self.days is not None):
+            raise PydanticCustomError("booklet", "即办件不应再写天数 promised_days 或 days")
+        if self.days is not None and (self.promised_days is not None or self.statutory_days is not None):
+            raise PydanticCustomError(
+                "booklet", "days 用于不分法定、承诺的时限；已写 promised_days 或 statutory_days 的不写 days")
+        if not (self.immediate or self.channels) and self.promised_days is None and self.statutory_days is None \
+                and self.days is None:
             raise PydanticCustomError(
                 "booklet", "请写承诺时限 promised_days 或法定时限 statutory_days（天数），或写 immediate: 是（即办）；"
                            "办事指南没有写时限的，整个 time_limit 不写")
         return self
+
+
+class SpecialStep(Record):
+    name: Text
+    """特殊环节名称，如「公示」「专家评审」「入户调查」。"""
+    days: Days | None = None
+    """所需时间，天数（单位同办结时限）。"""
+    counted: YesNo | None = None
+    """是否计入办结时限：是 或 否；办事指南没写的不写。"""
+
+
+class Question(Record):
+    q: Text
+    """问题。"""
+    a: Text
+    """回答。"""
 
 
 class Service(Record):
@@ -399,9 +481,31 @@ class Service(Record):
     proxy_note: str | None = None
     """代办说明，如「村（社区）代办员可上门代办」。"""
     online: str | None = None
-    """网上办理渠道。"""
+    """网上办理渠道，如「示例市政务服务网“社会救助”专区」。"""
+    online_url: WebAddress | None = None
+    """网上办理的网址，以 https:// 开头；一本通印一个扫码打开它的二维码。"""
+    handling_type: Literal["即办件", "承诺件"] | None = None
+    """办件类型：即办件 或 承诺件。"""
+    visits: Annotated[Count, Field(ge=0, le=9)] | None = None
+    """到办事现场的次数，如「最多跑一次」写 1，全程网办写 0。"""
+    accepting: str | None = None
+    """受理时段，只在某些日子受理的写，如「每月 1 日至 20 日」。"""
+    special_steps: list[SpecialStep] = []
+    """特殊环节，如公示、专家评审，及其时间、是否计入时限。"""
+    result: str | None = None
+    """办理结果，如「《最低生活保障证》」「批准文书」。"""
+    delivery: str | None = None
+    """结果送达方式，如「窗口领取」「邮寄」。"""
+    consult_phone: ServiceNumber | None = None
+    """咨询电话，不写则印受理站所的办公电话。"""
+    complaint_phone: ServiceNumber | None = None
+    """投诉电话，不写则印 org.yaml 中的监督投诉电话。"""
+    faq: list[Question] = []
+    """常见问题，每条一问一答（q、a）。"""
     notes: list[Text] = []
     """温馨提示。"""
+    source: WebAddress | None = None
+    """办事指南的出处网址，供核对，不印在一本通上。"""
 
 
 # --- one file each --------------------------------------------------------------------------

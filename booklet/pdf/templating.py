@@ -15,6 +15,11 @@ def _qr_tel(phone) -> str:
     return qr.url(phone.tel)
 
 
+def _qr_url(address: str) -> str:
+    """`{{ service.online_url | qr_url }}`: the image of a QR code that opens the address."""
+    return qr.url(address)
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -25,6 +30,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["qr_tel"] = _qr_tel
+    env.filters["qr_url"] = _qr_url
     return env
 
 
