@@ -59,14 +59,17 @@ def test_the_cjk_fonts_are_embedded(booklet_pdf):
     assert all(used.values()), used
 
 
-def test_every_qr_code_dials_the_right_number(demo, booklet_pdf):
+def test_every_qr_code_dials_the_right_number_or_opens_the_right_address(demo, booklet_pdf):
     # One per service item (its primary handler), one per person in the staff directory,
-    # and the supervision phone.
+    # and the supervision phone; one per item handled online at an address, which opens it.
     expected = Counter(demo.cadre(s.handlers[0]).dial.tel for s in demo.services)
     expected.update(c.dial.tel for c in demo.cadres)
     expected.update([demo.org.supervision.phone.tel])
+    addresses = [s.online_url for s in demo.services if s.online_url]
+    assert addresses  # the demo shows one
+    expected.update(addresses)
     codes = [code for page in qr_codes(booklet_pdf, dpi=300) for code in page]
     assert Counter(code.text for code in codes) == expected
-    assert all(re.fullmatch(r"tel:\+86\d{10,11}", code.text) for code in codes)
+    assert all(re.fullmatch(r"tel:\+86\d{10,11}", code.text) or code.text in addresses for code in codes)
     narrow = [code for code in codes if code.symbol_mm < 15]  # the symbol alone, quiet zone aside
     assert narrow == []

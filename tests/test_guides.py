@@ -211,3 +211,8 @@ def test_the_online_address_and_the_phones_decode_from_their_codes(reading: Path
 
 def test_no_text_runs_off_the_page(reading: Path):
     assert text_outside_trim(reading) == []
+
+
+@pytest.mark.parametrize("copy", [book.READING_COPY, book.PRINT_COPY])
+def test_no_text_of_the_demo_runs_off_the_page(demo_output: Path, copy: str):
+    assert text_outside_trim(demo_output / copy) == []
