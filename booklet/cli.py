@@ -181,7 +181,8 @@ def release(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
 def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
     """与上次 release 的版次比较：列出人员和事项的变化、需要重印的门牌和联系卡，并生成变更告知单。"""
     from booklet.build import write
-    from booklet.editions import compare, last_release
+    from booklet.data.released import last_release
+    from booklet.editions import compare
     from booklet.notice import FILENAME, render_notice
     from booklet.outputs import Report
 

@@ -14,9 +14,8 @@ from typing import Any
 
 from booklet.data.load import Project
 from booklet.data.model import Cadre, Service, Station, label
+from booklet.data.released import edition_path
 from booklet.files import write_atomic
-
-FOLDER = "editions"
 
 # What a plate and a card show of a person (the plate also shows the photo).
 _CARD_FIELDS = ("name", "station", "post", "duties", "mobile", "office_phone")
@@ -43,14 +42,10 @@ def snapshot(project: Project) -> dict[str, Any]:
     }
 
 
-def _path(data_dir: Path, number: int) -> Path:
-    return data_dir / FOLDER / f"第{number}版.json"
-
-
 def release(project: Project) -> Path:
     """Record the data now as the printed edition named in org.yaml."""
     edition = project.org.edition
-    path = _path(project.data_dir, edition.number)
+    path = edition_path(project.data_dir, edition.number)
     now = snapshot(project)
     if path.exists():
         if json.loads(path.read_text(encoding="utf-8")) == now:
@@ -60,11 +55,6 @@ def release(project: Project) -> Path:
             f"第 {edition.number + 1} 版和新的日期，再运行 release")
     write_atomic(path, json.dumps(now, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
     return path
-
-
-def last_release(data_dir: Path) -> dict[str, Any] | None:
-    files = sorted((data_dir / FOLDER).glob("第*版.json"), key=lambda p: int(p.stem[1:-1]))
-    return json.loads(files[-1].read_text(encoding="utf-8")) if files else None
 
 
 @dataclass

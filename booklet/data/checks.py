@@ -11,6 +11,7 @@ from booklet.data import photos
 from booklet.data.diagnostics import field_path
 from booklet.data.filefacts import FileFacts
 from booklet.data.load import Project, load, record_name
+from booklet.data.released import last_release
 from booklet.paths import FONTS
 from booklet.pdf import fonts
 
@@ -103,9 +104,8 @@ def _references(project: Project) -> None:
             if handler in seen:
                 project.problems.append(origin.problem("handlers", index, message=f"{where}: 经办人「{handler}」重复"))
             seen.add(handler)
-            if why := _dangling(project, "cadre", handler):
-                if "是不是" not in why:
-                    why = _departed(project, handler, service)
+            if _dangling(project, "cadre", handler):
+                why = _missing_handler(project, handler, service)
                 project.problems.append(origin.problem("handlers", index, message=f"{where}: {why}"))
                 continue
             cadre = project.cadre(handler)
@@ -126,17 +126,40 @@ def _references(project: Project) -> None:
                     "categories", index, warning=True, message=f"分类「{name}」下没有服务事项，不会印出这一章"))
 
 
-def _departed(project: Project, handler: str, service) -> str:
-    """A handler not in cadres.yaml, and not a typo: most likely someone who has left. Say
-    what they still handle, and who in the accepting office could take it over."""
-    items = [s.name for s in project.services if handler in s.handlers]
+def _missing_handler(project: Project, handler: str, service) -> str:
+    """A handler not in cadres.yaml. Someone the last released edition printed, or whose photo
+    is still in photos/, has most likely left. Otherwise a typo is likelier: a look-alike id
+    among the accepting office's staff, never another office's (there it is somebody else)."""
+    known = _known_before(project, handler)
     station = project.station(service.station)
     colleagues = [c for c in project.cadres if station is not None and c.station == station.id]
-    text = f"干部「{handler}」不在 cadres.yaml 中，但仍是 {len(items)} 个事项的经办人（{'、'.join(items)}）"
+    guess = difflib.get_close_matches(handler, [c.id for c in colleagues], n=1, cutoff=0.6)
+    if known is None and guess:
+        return f"干部编号「{handler}」不存在，是不是「{guess[0]}」？"
+    items = [s.name for s in project.services if handler in s.handlers]
+    handles = f"{len(items)} 个事项的经办人（{'、'.join(items)}）"
+    if known:
+        text = f"{known}，已不在 cadres.yaml 中，可能已离开；仍是 {handles}"
+    else:
+        text = f"干部「{handler}」不在 cadres.yaml 中，但仍是 {handles}"
     if colleagues:
-        names = "、".join(f"{c.id}（{c.name}，{c.post}）" for c in colleagues)
-        text += f"；可改为{station.name}的：{names}"
+        text += f"；可改为{station.name}的：" + "、".join(f"{c.id}（{c.name}，{c.post}）" for c in colleagues)
     return text
+
+
+def _known_before(project: Project, handler: str) -> str | None:
+    """Who `handler` was, if the data shows they were here: in the last released edition, or
+    by a photo named after them."""
+    try:
+        before = last_release(project.data_dir)
+    except (OSError, ValueError):
+        before = None  # an edition file that cannot be read tells nothing; `changes` says why
+    cadre = (before or {}).get("cadres", {}).get(handler)
+    if isinstance(cadre, dict) and isinstance(cadre.get("name"), str):
+        return f"干部「{handler}」（{cadre['name']}）印在第 {before['edition'].get('number', '?')} 版一本通上"
+    if any((project.data_dir / "photos").glob(f"{handler}.*")):
+        return f"干部「{handler}」在 photos/ 中还有照片"
+    return None
 
 
 def _photos(project: Project) -> None:
