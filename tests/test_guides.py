@@ -104,6 +104,7 @@ services:
         - {channel: 网上, days: 1}
     fee: 不收费
     basis: [示例条例]
+    online: 在 https://zwfw.example.gov.cn/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz 申请
 """
 ONLINE = ("https://zwfw.example.gov.cn/item/jianfang?from=booklet&edition=2026"
           "&a-long-query-string-that-a-county-portal-writes-and-that-must-wrap-inside-the-page=1")
@@ -216,3 +217,13 @@ def test_no_text_runs_off_the_page(reading: Path):
 @pytest.mark.parametrize("copy", [book.READING_COPY, book.PRINT_COPY])
 def test_no_text_of_the_demo_runs_off_the_page(demo_output: Path, copy: str):
     assert text_outside_trim(demo_output / copy) == []
+
+
+def test_a_word_longer_than_a_line_on_a_plate_stays_on_the_plate(minimal: Path):
+    cadres = minimal / "cadres.yaml"
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace("      - 高龄津贴申请受理", "      - " + "abcdefghij" * 30),
+                      encoding="utf-8")
+    result = run_cli("plates", "--data", "data", "--out", "output", "--station", "laoling")
+    assert result.code == 0, result.stderr
+    [plate] = (minimal.parent / "output").rglob("*.pdf")
+    assert text_outside_trim(plate) == []
