@@ -154,9 +154,12 @@ def _known_before(project: Project, handler: str) -> str | None:
         before = last_release(project.data_dir)
     except (OSError, ValueError):
         before = None  # an edition file that cannot be read tells nothing; `changes` says why
-    cadre = (before or {}).get("cadres", {}).get(handler)
+    before = before if isinstance(before, dict) else {}  # a file edited by hand is not trusted
+    cadres, edition = before.get("cadres"), before.get("edition")
+    cadre = cadres.get(handler) if isinstance(cadres, dict) else None
     if isinstance(cadre, dict) and isinstance(cadre.get("name"), str):
-        return f"干部「{handler}」（{cadre['name']}）印在第 {before['edition'].get('number', '?')} 版一本通上"
+        number = edition.get("number") if isinstance(edition, dict) else None
+        return f"干部「{handler}」（{cadre['name']}）印在{f'第 {number} 版' if isinstance(number, int) else '上一版'}一本通上"
     if any((project.data_dir / "photos").glob(f"{handler}.*")):
         return f"干部「{handler}」在 photos/ 中还有照片"
     return None
