@@ -227,3 +227,16 @@ def test_a_word_longer_than_a_line_on_a_plate_stays_on_the_plate(minimal: Path):
     assert result.code == 0, result.stderr
     [plate] = (minimal.parent / "output").rglob("*.pdf")
     assert text_outside_trim(plate) == []
+
+
+def test_a_time_limit_at_odds_with_itself_is_a_warning(guides: Path):
+    path = guides / "services" / "guides.yaml"
+    path.write_text(GUIDES.replace("        - {name: 区里审批, days: 5}", "        - {name: 区里审批, days: 10}")
+                    .replace("handling_type: 承诺件", "handling_type: 即办件"), encoding="utf-8")
+    result = run_cli("check", "--data", "data")
+    assert result.code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "data/services/guides.yaml:41:20: 警告：农村建房申请 handling_type: 办件类型是即办件，办结时限却不是即办，请与办事指南核对" \
+        in lines
+    assert "data/services/guides.yaml:62:9: 警告：农村建房申请 time_limit.stages: 分段时限合计 25 天，长于办结时限 20 天，请与办事指南核对" \
+        in lines

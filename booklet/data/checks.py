@@ -159,7 +159,8 @@ def _known_before(project: Project, handler: str) -> str | None:
     cadre = cadres.get(handler) if isinstance(cadres, dict) else None
     if isinstance(cadre, dict) and isinstance(cadre.get("name"), str):
         number = edition.get("number") if isinstance(edition, dict) else None
-        return f"干部「{handler}」（{cadre['name']}）印在{f'第 {number} 版' if isinstance(number, int) else '上一版'}一本通上"
+        which = f"第 {number} 版" if isinstance(number, int) else "上一版"
+        return f"干部「{handler}」（{cadre['name']}）印在{which}一本通上"
     if any((project.data_dir / "photos").glob(f"{handler}.*")):
         return f"干部「{handler}」在 photos/ 中还有照片"
     return None
@@ -237,15 +238,30 @@ def _empty_stations(project: Project) -> None:
 
 
 def _time_limits(project: Project) -> None:
-    """A promised limit longer than the statutory one is odd, but published guides have it."""
+    """What is odd in a time limit but found in published guides, to check against the guide:
+    a promise longer than the law's, stages longer than the whole, a 办件类型 the limit
+    contradicts."""
     for service in project.services:
-        limit = service.time_limit
-        if limit is not None and None not in (limit.promised_days, limit.statutory_days) \
-                and limit.promised_days > limit.statutory_days:
-            project.problems.append(project.origin(service).problem(
-                "time_limit", "promised_days", warning=True,
-                message=f"{service.name} time_limit.promised_days: 承诺时限 {limit.promised_days} 天"
-                        f"长于法定时限 {limit.statutory_days} 天，请与办事指南核对"))
+        limit, origin = service.time_limit, project.origin(service)
+        if limit is None:
+            continue
+        if None not in (limit.promised_days, limit.statutory_days) and limit.promised_days > limit.statutory_days:
+            origin_msg = (f"{service.name} time_limit.promised_days: 承诺时限 {limit.promised_days} 天"
+                          f"长于法定时限 {limit.statutory_days} 天，请与办事指南核对")
+            project.problems.append(origin.problem("time_limit", "promised_days", warning=True, message=origin_msg))
+        whole = next((d for d in (limit.promised_days, limit.days, limit.statutory_days) if d is not None), None)
+        staged = sum(stage.days for stage in limit.stages)
+        if whole is not None and staged > whole:
+            project.problems.append(origin.problem(
+                "time_limit", "stages", warning=True,
+                message=f"{service.name} time_limit.stages: 分段时限合计 {staged} 天，"
+                        f"长于办结时限 {whole} 天，请与办事指南核对"))
+        immediate = limit.immediate or any(c.immediate for c in limit.channels)
+        if (service.handling_type == "即办件") != immediate and service.handling_type is not None:
+            said = "即办" if immediate else "不是即办"
+            project.problems.append(origin.problem(
+                "handling_type", warning=True,
+                message=f"{service.name} handling_type: 办件类型是{service.handling_type}，办结时限却{said}，请与办事指南核对"))
 
 
 # The elements of a published service guide that a household acts on, in the guide's order:
