@@ -77,10 +77,15 @@ class IndexGroup:
     entries: list[IndexEntry]
 
 
+def _days_unit(limit: TimeLimit | None) -> str:
+    """How a number of days is written in `limit`'s unit: 「15 个工作日」, 「60 日」."""
+    return "个工作日" if limit is None or limit.unit == "工作日" else "日"
+
+
 def time_limit_text(limit: TimeLimit) -> str:
     """The time limit as the guide states it: what is promised and what the law allows, or a
     bare limit; its stages; the channels that differ; the note."""
-    unit = "个工作日" if limit.unit == "工作日" else "日"
+    unit = _days_unit(limit)
     parts = []
     if limit.immediate:
         parts.append("即办件，材料齐全的当场办结")
@@ -109,13 +114,15 @@ def material_count(material: Material) -> str:
     unit = material.unit
     verified = material.verify_original
     if material.kind is not None:
-        kind = {"复印件": "验原件，收复印件" if verified else "复印件", "电子": "电子版"}.get(material.kind, material.kind)
+        said = {"复印件": "验原件，收复印件" if verified else "复印件", "电子": "电子版"}
+        kind = said.get(material.kind, material.kind)
         parts = [kind + (f" {material.count} {unit}" if material.count is not None else "")]
         verified = False  # said, or not for this kind
     else:
         parts = [f"原件 {material.originals} {unit}"] if material.originals else []
         if material.copies:
-            parts.append(f"{'验原件，收' if verified and not material.originals else ''}复印件 {material.copies} {unit}")
+            checked = "验原件，收" if verified and not material.originals else ""
+            parts.append(f"{checked}复印件 {material.copies} {unit}")
             verified = verified and bool(material.originals)
     if verified:
         parts.append("验原件")
@@ -127,7 +134,7 @@ def material_count(material: Material) -> str:
 
 
 def special_step_text(step: SpecialStep, limit: TimeLimit | None) -> str:
-    unit = "个工作日" if limit is None or limit.unit == "工作日" else "日"
+    unit = _days_unit(limit)
     text = step.name
     if step.days is not None:
         text += f" {step.days} {unit}"

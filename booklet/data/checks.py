@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import defaultdict
 from pathlib import Path
 
@@ -76,6 +77,7 @@ def _fold(identifier: str) -> str:
 
 
 def _references(project: Project) -> None:
+    printed = _Printed(project.data_dir)
     for cadre in project.cadres:
         if why := _dangling(project, "station", cadre.station):
             project.problems.append(project.origin(cadre).problem("station", message=f"{cadre.name} station: {why}"))
@@ -105,7 +107,7 @@ def _references(project: Project) -> None:
                 project.problems.append(origin.problem("handlers", index, message=f"{where}: 经办人「{handler}」重复"))
             seen.add(handler)
             if _dangling(project, "cadre", handler):
-                why = _missing_handler(project, handler, service)
+                why = _missing_handler(project, handler, service, printed)
                 project.problems.append(origin.problem("handlers", index, message=f"{where}: {why}"))
                 continue
             cadre = project.cadre(handler)
@@ -126,11 +128,11 @@ def _references(project: Project) -> None:
                     "categories", index, warning=True, message=f"分类「{name}」下没有服务事项，不会印出这一章"))
 
 
-def _missing_handler(project: Project, handler: str, service) -> str:
+def _missing_handler(project: Project, handler: str, service, printed: _Printed) -> str:
     """A handler not in cadres.yaml. Someone the last released edition printed, or whose photo
     is still in photos/, has most likely left. Otherwise a typo is likelier: a look-alike id
     among the accepting office's staff, never another office's (there it is somebody else)."""
-    known = _known_before(project, handler)
+    known = _known_before(project, handler, printed)
     station = project.station(service.station)
     colleagues = [c for c in project.cadres if station is not None and c.station == station.id]
     guess = difflib.get_close_matches(handler, [c.id for c in colleagues], n=1, cutoff=0.6)
@@ -147,20 +149,37 @@ def _missing_handler(project: Project, handler: str, service) -> str:
     return text
 
 
-def _known_before(project: Project, handler: str) -> str | None:
+class _Printed:
+    """The staff the last released edition printed, by id, read from data/editions/ when a
+    missing handler first asks (once, not once per handler: at ten times a street office's
+    size the file is megabytes)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+
+    @functools.cached_property
+    def staff(self) -> tuple[str, dict[str, str]]:
+        """Which edition it was, and the name of each person it printed."""
+        try:
+            before = last_release(self.data_dir)
+        except (OSError, ValueError):
+            before = None  # an edition file that cannot be read tells nothing; `changes` says why
+        before = before if isinstance(before, dict) else {}  # a file edited by hand is not trusted
+        cadres, edition = before.get("cadres"), before.get("edition")
+        number = edition.get("number") if isinstance(edition, dict) else None
+        names = {}
+        for id_, cadre in (cadres.items() if isinstance(cadres, dict) else ()):
+            if isinstance(cadre, dict) and isinstance(cadre.get("name"), str):
+                names[id_] = cadre["name"]
+        return (f"第 {number} 版" if isinstance(number, int) else "上一版"), names
+
+
+def _known_before(project: Project, handler: str, printed: _Printed) -> str | None:
     """Who `handler` was, if the data shows they were here: in the last released edition, or
     by a photo named after them."""
-    try:
-        before = last_release(project.data_dir)
-    except (OSError, ValueError):
-        before = None  # an edition file that cannot be read tells nothing; `changes` says why
-    before = before if isinstance(before, dict) else {}  # a file edited by hand is not trusted
-    cadres, edition = before.get("cadres"), before.get("edition")
-    cadre = cadres.get(handler) if isinstance(cadres, dict) else None
-    if isinstance(cadre, dict) and isinstance(cadre.get("name"), str):
-        number = edition.get("number") if isinstance(edition, dict) else None
-        which = f"第 {number} 版" if isinstance(number, int) else "上一版"
-        return f"干部「{handler}」（{cadre['name']}）印在{which}一本通上"
+    which, names = printed.staff
+    if handler in names:
+        return f"干部「{handler}」（{names[handler]}）印在{which}一本通上"
     if any((project.data_dir / "photos").glob(f"{handler}.*")):
         return f"干部「{handler}」在 photos/ 中还有照片"
     return None
@@ -246,9 +265,10 @@ def _time_limits(project: Project) -> None:
         if limit is None:
             continue
         if None not in (limit.promised_days, limit.statutory_days) and limit.promised_days > limit.statutory_days:
-            origin_msg = (f"{service.name} time_limit.promised_days: 承诺时限 {limit.promised_days} 天"
-                          f"长于法定时限 {limit.statutory_days} 天，请与办事指南核对")
-            project.problems.append(origin.problem("time_limit", "promised_days", warning=True, message=origin_msg))
+            project.problems.append(origin.problem(
+                "time_limit", "promised_days", warning=True,
+                message=f"{service.name} time_limit.promised_days: 承诺时限 {limit.promised_days} 天"
+                        f"长于法定时限 {limit.statutory_days} 天，请与办事指南核对"))
         whole = next((d for d in (limit.promised_days, limit.days, limit.statutory_days) if d is not None), None)
         staged = sum(stage.days for stage in limit.stages)
         if whole is not None and staged > whole:
@@ -261,7 +281,8 @@ def _time_limits(project: Project) -> None:
             said = "即办" if immediate else "不是即办"
             project.problems.append(origin.problem(
                 "handling_type", warning=True,
-                message=f"{service.name} handling_type: 办件类型是{service.handling_type}，办结时限却{said}，请与办事指南核对"))
+                message=f"{service.name} handling_type: 办件类型是{service.handling_type}，"
+                        f"办结时限却{said}，请与办事指南核对"))
 
 
 # The elements of a published service guide that a household acts on, in the guide's order:
@@ -290,4 +311,5 @@ def _completeness(project: Project) -> None:
         printed = "，".join(([f"{asked}印为「请电话咨询」"] if asked else []) + ([f"{silent}不印"] if silent else []))
         project.problems.append(project.origin(service).problem(
             "name", warning=True,
-            message=f"{service.name}: 办事指南缺少{'、'.join(name for name, _ in missing)}，请向主管部门索取；{printed}"))
+            message=f"{service.name}: 办事指南缺少{'、'.join(name for name, _ in missing)}，"
+                    f"请向主管部门索取；{printed}"))

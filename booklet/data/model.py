@@ -84,6 +84,11 @@ def _fee(value: str | None) -> str | None:
 _NO_MATERIALS = {"无需材料", "无需提交材料", "不需要材料", "无需提供材料", "无"}
 
 
+def _unknown_if_empty(value: Any) -> Any:
+    """A list written empty (`conditions: []`) says nothing, as if it were not written."""
+    return None if value == [] else value
+
+
 def _materials(value: Any) -> Any:
     """`materials: 无需材料` is the data saying so: an empty list. An empty list as written
     (`materials: []`), like no `materials` at all, says nothing: unknown (None)."""
@@ -91,12 +96,7 @@ def _materials(value: Any) -> Any:
         if value.strip() in _NO_MATERIALS:
             return []
         raise PydanticCustomError("booklet", "申请材料请逐条列出；确实不需要任何材料的写「无需材料」")
-    return None if value == [] else value
-
-
-def _unknown_if_empty(value: Any) -> Any:
-    """A list written empty (`conditions: []`) says nothing, as if it were not written."""
-    return None if value == [] else value
+    return _unknown_if_empty(value)
 
 
 def _whole_number(value: Any) -> Any:
@@ -177,7 +177,8 @@ def _web_address(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
         if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?(/[^\s]*)?", text):
-            raise PydanticCustomError("booklet", "「{value}」不是完整的网址，应以 http:// 或 https:// 开头", {"value": value})
+            raise PydanticCustomError("booklet", "「{value}」不是完整的网址，应以 http:// 或 https:// 开头",
+                                      {"value": value})
         return text
     return value
 
