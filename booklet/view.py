@@ -52,6 +52,20 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class LifeEvent:
+    """A life event (一件事) and the items a household may have to see to for it, in the
+    booklet's order."""
+
+    number: int
+    name: str
+    services: list[ServiceView]
+
+    @property
+    def anchor(self) -> str:
+        return f"event-{self.number}"
+
+
+@dataclass(frozen=True)
 class Office:
     """An office with its staff in display order, for the directories."""
 
@@ -150,6 +164,16 @@ def chapters(project: Project) -> list[Chapter]:
         views = [_service_view(project, s) for s in project.services if s.category == category.name]
         if views:
             result.append(Chapter(len(result) + 1, category, views))
+    return result
+
+
+def life_events(project: Project, all_chapters: list[Chapter]) -> list[LifeEvent]:
+    """Every life event in org.yaml that an item carries, in the order org.yaml lists them."""
+    result = []
+    for name in project.org.life_events:
+        views = [v for chapter in all_chapters for v in chapter.services if name in v.service.life_events]
+        if views:
+            result.append(LifeEvent(len(result) + 1, name, views))
     return result
 
 

@@ -40,7 +40,9 @@ def _lines_of(textpage) -> str:
             space = True
             continue
         # Same line: level with it, and not back to the left (the next line of a column).
-        if _level(band, (bottom, top)) and left_edge >= right - 0.3 * (top - bottom):  # bold glyphs overlap a little
+        # Digits far apart are two stamped page numbers, of entries in two columns.
+        apart = char.isdigit() and line.isdigit() and left_edge - right > top - bottom
+        if _level(band, (bottom, top)) and left_edge >= right - 0.3 * (top - bottom) and not apart:  # bold overlaps
             line += (" " if space else "") + char
             band = (min(bottom, band[0]), max(top, band[1]))
         else:

@@ -98,7 +98,7 @@ def test_every_inner_page_prints_its_own_number(texts):
 
 def test_the_parts_come_in_order(texts):
     firsts = {}
-    for title in ("使用说明", "目录", "站所目录", "干部目录", "事项索引", "监督投诉"):
+    for title in ("使用说明", "目录", "站所目录", "干部目录", "按人生大事查找", "事项索引", "监督投诉"):
         firsts[title] = _pages_of(texts, title)[0]
     assert firsts["使用说明"] == 2
     assert list(firsts) == sorted(firsts, key=firsts.get)
@@ -129,6 +129,30 @@ def test_index_page_numbers_are_where_the_items_are_and_aliases_are_under_their_
     lines = [line for n in index for line in _lines(texts[n - 1])]
     d_group = lines[lines.index("D"):lines.index("F")]
     assert any(line.startswith("低保（见最低生活保障申请）") for line in d_group)
+
+
+def test_each_life_event_lists_its_items_in_booklet_order_with_their_pages(texts, headings):
+    from booklet.data.checks import check_data
+
+    project = check_data(DEMO)
+    chapters = [c.name for c in project.org.categories]
+    in_order = sorted(project.services, key=lambda s: chapters.index(s.category))
+    expected = {event: [(_squash(s.name), headings[_squash(s.name)]) for s in in_order if event in s.life_events]
+                for event in project.org.life_events}
+    pages = _pages_of(texts, "按人生大事查找")
+    lines = [line for n in pages for line in _lines(texts[n - 1])]
+    found: dict[str, list[tuple[str, int]]] = {}
+    event, pending = None, ""
+    for line in lines[lines.index(project.org.life_events[0]):]:
+        if line in expected and not pending:
+            event = found.setdefault(line, [])
+        elif match := re.fullmatch(r"(.*?)[.\s]*(\d+)", line):
+            if pending or not line.isdigit():  # not a page's own number
+                event.append((_squash(pending + match.group(1)), int(match.group(2))))
+            pending = ""
+        elif line != "按人生大事查找":  # the running header
+            pending += line
+    assert found == expected
 
 
 def test_no_line_starts_or_ends_with_the_wrong_punctuation(texts):

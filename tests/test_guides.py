@@ -90,6 +90,7 @@ services:
       - {q: 可以代办吗？, a: 村代办员可上门代办。}
     basis: [示例土地管理条例]
     source: https://zwfw.example.gov.cn/guide/jianfang-123
+    life_events: [住房建房, 养老]
   - id: wangban
     name: 独生子女证明开具
     category: 老龄服务
@@ -105,11 +106,15 @@ services:
     fee: 不收费
     basis: [示例条例]
     online: 在 https://zwfw.example.gov.cn/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz 申请
+    life_events: [养老]
 """
+# The office's life events, one of which no item carries.
+EVENTS = "life_events: [住房建房, 养老, 身后事]\n"
 ONLINE = ("https://zwfw.example.gov.cn/item/jianfang?from=booklet&edition=2026"
           "&a-long-query-string-that-a-county-portal-writes-and-that-must-wrap-inside-the-page=1")
 
 REPORT = [
+    "data/org.yaml:16:25: 警告：人生大事「身后事」下没有服务事项，不会印在「按人生大事查找」中",
     "data/services/guides.yaml:3:11: 警告：婚姻登记预约: 办事指南缺少受理条件、申请材料、办结时限、收费标准、设定依据，"
     "请向主管部门索取；受理条件、申请材料、办结时限、收费标准印为「请电话咨询」，设定依据不印",
     "data/services/guides.yaml:33:22: 警告：困难补贴申请 time_limit.promised_days: 承诺时限 15 天长于法定时限 10 天，"
@@ -117,9 +122,15 @@ REPORT = [
 ]
 
 
+def _with_guides(data: Path) -> None:
+    (data / "services" / "guides.yaml").write_text(GUIDES, encoding="utf-8")
+    with (data / "org.yaml").open("a", encoding="utf-8") as org:
+        org.write(EVENTS)
+
+
 @pytest.fixture
 def guides(minimal: Path) -> Path:
-    (minimal / "services" / "guides.yaml").write_text(GUIDES, encoding="utf-8")
+    _with_guides(minimal)
     return minimal
 
 
@@ -127,7 +138,7 @@ def test_the_completeness_report_names_what_each_guide_lacks(guides: Path):
     result = run_cli("check", "--data", "data")
     assert result.code == 0, result.stderr
     assert result.stderr.splitlines()[:-1] == REPORT
-    assert result.stderr.splitlines()[-1] == "共 2 个警告。"
+    assert result.stderr.splitlines()[-1] == "共 3 个警告。"
     assert run_cli("check", "--strict", "--data", "data").code == 1
 
 
@@ -146,7 +157,7 @@ def reading(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("guides")
     data = base / "data"
     shutil.copytree(MINIMAL, data)
-    (data / "services" / "guides.yaml").write_text(GUIDES, encoding="utf-8")
+    _with_guides(data)
     result = run_cli("build", "--data", str(data), "--out", str(base / "out"))
     assert result.code == 0, result.stderr
     return base / "out" / book.READING_COPY
@@ -201,6 +212,21 @@ def test_every_element_of_a_full_guide_is_printed(items: dict[str, str]):
     assert "jianfang-123" not in item  # the guide's source is the clerk's, not printed
     assert "咨询电话0571-80000101" in items["困难补贴申请"]  # its office's phone, as the item gives none
     assert "办结时限窗口当场办结，网上1个工作日内办结" in items["独生子女证明开具"]
+
+
+def test_the_life_events_list_their_items_and_where_they_are(reading: Path):
+    texts = page_texts(reading)
+    [page] = [n for n, text in enumerate(texts) if text.startswith("按人生大事查找")]
+    lines = texts[page].splitlines()
+    # Each event that an item carries, its items in the booklet's order; 身后事 has none.
+    listed = lines[lines.index("住房建房"):-1]
+    headings = {name: next(n for n, text in enumerate(texts, 1) if name + "受理条件" in re.sub(r"\s+", "", text))
+                for name in ["农村建房申请", "独生子女证明开具"]}
+    assert [re.sub(r"[\s.]+", " ", line).strip() for line in listed] == [
+        "住房建房", f"农村建房申请 {headings['农村建房申请']}",
+        "养老", f"农村建房申请 {headings['农村建房申请']}", f"独生子女证明开具 {headings['独生子女证明开具']}"]
+    assert "身后事" not in texts[page]
+    assert "按人生大事查找" in texts[1]  # the guide points to it
 
 
 def test_the_online_address_and_the_phones_decode_from_their_codes(reading: Path):

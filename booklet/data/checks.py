@@ -38,6 +38,7 @@ def check(project: Project, fonts_dir: Path) -> None:
     """Add every cross-record problem of `project` to `project.problems`."""
     _unique_ids(project)
     _references(project)
+    _life_events(project)
     _photos(project)
     _glyphs(project, fonts.coverage(fonts_dir))
     _shared_mobiles(project)
@@ -126,6 +127,39 @@ def _references(project: Project) -> None:
             if name not in used and "service" in project.read:
                 project.problems.append(project.origin(project.org).problem(
                     "categories", index, warning=True, message=f"分类「{name}」下没有服务事项，不会印出这一章"))
+
+
+def _life_events(project: Project) -> None:
+    """Every event an item carries is one of org.yaml's, once; an event no item carries is not printed."""
+    if project.org is None:
+        return
+    events = project.org.life_events
+    origin = project.origin(project.org)
+    for index, name in enumerate(events):
+        if name in events[:index]:
+            project.problems.append(origin.problem(
+                "life_events", index, message=f"life_events[{index + 1}]: 人生大事「{name}」重复，请删掉一个"))
+    for service in project.services:
+        for index, name in enumerate(service.life_events):
+            where = f"{service.name} life_events[{index + 1}]"
+            if name in service.life_events[:index]:
+                project.problems.append(project.origin(service).problem(
+                    "life_events", index, message=f"{where}: 人生大事「{name}」重复"))
+            elif name not in events:
+                guess = difflib.get_close_matches(name, events, n=1, cutoff=0.3)
+                hint = (f"，是不是「{guess[0]}」？" if guess else f"，可选：{'、'.join(events)}" if events
+                        else "；先在 org.yaml 的 life_events 中列出")
+                project.problems.append(project.origin(service).problem(
+                    "life_events", index, message=f"{where}: 人生大事「{name}」不在 org.yaml 的 life_events 中{hint}"))
+    # Events as written, so that an item that failed validation still counts.
+    used = {str(name).strip() for origins in project.written_ids["service"].values() for o in origins
+            for name in (o.raw.get("life_events") if isinstance(o.raw.get("life_events"), list) else [])}
+    if "service" in project.read:
+        for index, name in enumerate(events):
+            if name not in used:
+                project.problems.append(origin.problem(
+                    "life_events", index, warning=True,
+                    message=f"人生大事「{name}」下没有服务事项，不会印在「按人生大事查找」中"))
 
 
 def _missing_handler(project: Project, handler: str, service, printed: _Printed) -> str:

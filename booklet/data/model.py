@@ -275,6 +275,9 @@ class Org(Record):
     """救济途径，如「对办理结果不服的，可依法申请行政复议或提起行政诉讼」。"""
     categories: Annotated[list[Category], Field(min_length=1)]
     """事项分类，按印刷顺序排列。"""
+    life_events: list[Name] = []
+    """人生大事（一件事），如 出生、上学、退役、身后事，按印刷顺序排列；事项用 life_events 标注，
+    一本通书后「按人生大事查找」按此列出。"""
     plate_size: Paper = PaperSize(297, 210)
     """便民身份证（门牌）尺寸：「A4 横版」（默认）、「A5 横版」或「200×100」（毫米，宽×高）。"""
 
@@ -453,6 +456,8 @@ class Service(Record):
     """俗称，如「低保」；印在索引里，方便按俗称查找。"""
     category: Text
     """事项分类，须是 org.yaml 中 categories 之一。"""
+    life_events: list[Name] = []
+    """事项涉及的人生大事，须是 org.yaml 中 life_events 之一，可写多个，如 [出生, 结婚生育]。"""
     station: Id
     """受理站所的编号。"""
     authority: str | None = None

@@ -22,6 +22,7 @@ BLOCKS = "booklet/blocks.html"
 # About 25 pages of each (flow.CHUNK_CHARS): their entries are short, and their markup dense.
 INDEX_CHUNK_CHARS = 250_000
 CONTENTS_CHUNK_CHARS = 150_000
+FINDING_AIDS = ("contents", "events", "index")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Book:
     headers: list[str]
     chapters: list[view.Chapter]
     offices: list[view.Office]
+    events: list[view.LifeEvent]
     groups: list[view.IndexGroup]
     toc: list[Bookmark]
     slots: Slots = field(default_factory=Slots)
@@ -68,7 +70,7 @@ class Book:
     def flows(self, item: Callable[[view.ServiceView], Block]) -> list[Flow]:
         """The parts that flow, with `item(view)` the block of a service item. The index first:
         of all the flows, its chunks take the longest one after the other."""
-        aids = _finding_aids(self.toc, self.groups, self.common, self.slots)
+        aids = _finding_aids(self.toc, self.events, self.groups, self.common, self.slots)
         chapters = [Flow(f"chapter-{c.number}", "booklet/chapter.html", {**self.common, "chapter": c},
                          [item(s) for s in c.services], f"一本通（{c.title}）")
                     for c in self.chapters]
@@ -77,7 +79,7 @@ class Book:
     def unnamed(self, flows: list[Flow]) -> set[str]:
         """Where the entries of the contents and the index are, and their numbers: no reader
         links there, so they are no named destinations."""
-        marks = {block.anchor for flow in flows if flow.key in ("index", "contents") for block in flow.blocks}
+        marks = {block.anchor for flow in flows if flow.key in FINDING_AIDS for block in flow.blocks}
         return marks | {name for box in self.slots.targets for name in (box, f"{box}-end")}
 
 
@@ -85,6 +87,7 @@ def plan(project: Project, edition: Edition, readings: pinyin.Readings) -> Book:
     """The parts of `project`'s booklet in `edition`; `readings`: the pinyin known from the
     last build, which learns the index's terms here and is saved."""
     chapters = view.chapters(project)
+    events = view.life_events(project, chapters)
     groups = view.index(chapters, readings)  # reads every term at once (the example's too)
     readings.save()
     common = {"org": project.org, "large_print": edition.large_print, "page": edition.page,
@@ -92,7 +95,7 @@ def plan(project: Project, edition: Edition, readings: pinyin.Readings) -> Book:
 
     cover = Part("cover", None, template="booklet/cover.html", context=common)
     guide = Part("guide", "使用说明", [Bookmark(1, "使用说明", "guide")], "booklet/guide.html",
-                 {**common, "service_count": len(project.services)})
+                 {**common, "service_count": len(project.services), "events": events})
     contents = Part("contents", "目录", [Bookmark(1, "目录", "contents")])
     chapter_parts = [
         Part(f"chapter-{c.number}", c.title,
@@ -101,15 +104,18 @@ def plan(project: Project, edition: Edition, readings: pinyin.Readings) -> Book:
     ]
     directories = [Part("offices", "站所目录", [Bookmark(1, "站所目录", "offices")]),
                    Part("staff", "干部目录", [Bookmark(1, "干部目录", "staff")])]
+    # Beside the index, the other finding aid at the back; only when the data tags items.
+    by_event = [Part("events", "按人生大事查找", [Bookmark(1, "按人生大事查找", "events")])] if events else []
     index = Part("index", "事项索引", [Bookmark(1, "事项索引", "index")])
     supervision = Part("supervision", "监督投诉", [Bookmark(1, "监督投诉", "supervision")],
                        "booklet/supervision.html", common)
     notes = Part("notes", "备注", template="booklet/notes.html", context={**common, "lines": edition.notes_lines})
     back = Part("back", None, template="booklet/back.html", context=common)
 
-    order = [cover, guide, contents, *chapter_parts, *directories, index, supervision]
+    order = [cover, guide, contents, *chapter_parts, *directories, *by_event, index, supervision]
     # The contents list what the outline lists, after the contents themselves.
-    toc = [mark for part in [guide, *chapter_parts, *directories, index, supervision] for mark in part.bookmarks]
+    toc = [mark for part in [guide, *chapter_parts, *directories, *by_event, index, supervision]
+           for mark in part.bookmarks]
     # Every header, the notes' too (whether there are notes pages depends on the page count):
     # so the stamps are laid out with the parts, not after them.
     headers = list(dict.fromkeys(p.header for p in [*order, notes] if p.header))
@@ -122,20 +128,29 @@ def plan(project: Project, edition: Edition, readings: pinyin.Readings) -> Book:
         date=project.org.edition.date,
     )
     return Book(edition, metadata, common, order, notes, back, stamps, headers, chapters, view.offices(project),
-                groups, toc)
+                events, groups, toc)
 
 
-def _finding_aids(toc: list[Bookmark], groups: list[view.IndexGroup], common: dict[str, Any],
-                  slots: Slots) -> list[Flow]:
-    """The index and the contents, an entry to a block: laid out a chunk at a time, as a chapter
-    is, for one document of the index of a township ten times a street office's size took 800 MB."""
+def _finding_aids(toc: list[Bookmark], events: list[view.LifeEvent], groups: list[view.IndexGroup],
+                  common: dict[str, Any], slots: Slots) -> list[Flow]:
+    """The index, the contents and the life events, an entry to a block: laid out a chunk at a
+    time, as a chapter is, for one document of the index of a township ten times a street
+    office's size took 800 MB."""
     index = [block for group in groups for block in [
         Block(f"letter-{group.letter}", render_macro(BLOCKS, "index_letter", letter=group.letter), sticky=True),
         *(Block(name, render_macro(BLOCKS, "index_entry", entry=entry, id=name, slot=slots))
           for entry in group.entries for name in [_index_id(entry)])]]
     contents = [Block(f"toc-{mark.anchor}", render_macro(BLOCKS, "toc_entry", entry=mark, slot=slots)) for mark in toc]
-    return [Flow("index", "booklet/index.html", common, index, "一本通（事项索引）", chunk=INDEX_CHUNK_CHARS),
-            Flow("contents", "booklet/contents.html", common, contents, "一本通（目录）", chunk=CONTENTS_CHUNK_CHARS)]
+    by_event = [block for event in events for block in [
+        Block(event.anchor, render_macro(BLOCKS, "event_heading", event=event), sticky=True),
+        *(Block(name, render_macro(BLOCKS, "event_entry", service=item, id=name, slot=slots))
+          for item in event.services for name in [f"ev{event.number}-{item.anchor}"])]]
+    flows = [Flow("index", "booklet/index.html", common, index, "一本通（事项索引）", chunk=INDEX_CHUNK_CHARS),
+             Flow("contents", "booklet/contents.html", common, contents, "一本通（目录）", chunk=CONTENTS_CHUNK_CHARS)]
+    if events:
+        flows.append(Flow("events", "booklet/events.html", {**common, "events": events}, by_event,
+                          "一本通（按人生大事查找）", chunk=INDEX_CHUNK_CHARS))
+    return flows
 
 
 def _index_id(entry: view.IndexEntry) -> str:
