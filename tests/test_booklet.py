@@ -220,7 +220,7 @@ def test_outline_links_and_metadata(reading):
     reader = PdfReader(reading)
     outline = reader.outline
     titles = [item.title for item in outline if not isinstance(item, list)]
-    assert titles[:2] == ["使用说明", "目录"] and titles[-4:] == ["站所目录", "干部目录", "事项索引", "监督投诉"]
+    assert titles[:2] == ["使用说明", "目录"] and titles[-5:] == ["站所目录", "干部目录", "按人生大事查找", "事项索引", "监督投诉"]
     chapter = outline[titles.index("社会救助")]
     services = outline[outline.index(chapter) + 1]
     assert isinstance(services, list) and services[0].title == "最低生活保障申请"

@@ -11,7 +11,8 @@ import pikepdf
 import pytest
 from markupsafe import Markup
 
-from booklet.household import flow, pages
+from booklet.household import flow
+from booklet.pdf import pages
 from booklet.household.flow import START, Block, Cut, Flow
 from booklet.household.geometry import STANDARD
 from booklet.pdf.cache import Renderer

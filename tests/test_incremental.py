@@ -244,9 +244,9 @@ def demo_copy(demo_output: Path, workdir: Path) -> Path:
     shutil.copytree(DEMO, workdir / "data")
     shutil.copytree(demo_output, workdir / "output")
     cuts = json.loads((workdir / "output" / ".cache" / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
-    # 户籍与证明 (chapter 4) is long enough to be cut: its second segment starts inside 居住证
-    # (申领), the item before 无犯罪记录证明, at one of its blocks.
-    assert cuts["chapter-4"] == ["service-juzhuzheng/8"], cuts
+    # 户籍与证明 (chapter 4) is long enough to be cut: its second segment starts inside
+    # 无犯罪记录证明开具, at its 办理流程.
+    assert cuts["chapter-4"] == ["service-wuzuifan-zhengming/5"], cuts
     return workdir / "data"
 
 
@@ -263,24 +263,24 @@ def test_an_edit_lays_out_again_only_the_segment_of_the_chapter_it_is_in(demo_co
     _edit(demo_copy / "services" / "huji-zhengming.yaml", "相关部门可以直接查询", "有关部门可以直接查询")
     assert run_cli("build", "--data", "data", "--out", "output").code == 0
     pages = len(page_texts(workdir / "output" / READING))
-    assert 0 < _laid_out_since(cache, before) <= 4, pages  # that segment, not the chapter's 11 pages
+    assert 0 < _laid_out_since(cache, before) <= 6, pages  # that segment, not the chapter's 12 pages
     assert "有关部门可以直接查询" in "".join(page_texts(workdir / "output" / READING))
     _same_as_a_fresh_build(workdir)
 
 
 def test_a_chapter_whose_segments_no_longer_fit_is_laid_out_whole_again(demo_copy: Path, workdir: Path):
-    """The second segment of 户籍与证明 starts inside 居住证. 居民身份证, in the first segment,
-    grows longer than a page: the first segment no longer ends where the second starts. The
-    chapter is laid out whole again and cut elsewhere, and comes out as a fresh build does."""
+    """The second segment of 户籍与证明 starts inside 无犯罪记录证明开具, at its 办理流程. Its
+    conditions grow, in the first segment: 办理流程 no longer starts a page, and the first
+    segment no longer ends where the second starts. The chapter is laid out whole again and cut
+    elsewhere, and comes out as a fresh build does."""
     import json
 
-    conditions = "".join(f"      - 第 {n} 条受理条件，写得足够长，让这个事项比一页还长，不能再整页排在一起。\n"
-                         for n in range(1, 40))
-    _edit(demo_copy / "services" / "huji-zhengming.yaml", "      - 非本辖区户籍的，可以在本派出所办理异地申领（跨省通办）。\n",
-          "      - 非本辖区户籍的，可以在本派出所办理异地申领（跨省通办）。\n" + conditions)
+    conditions = "".join(f"      - 第 {n} 条受理条件，写得长一些，把后面的办理流程往下推。\n" for n in range(1, 4))
+    _edit(demo_copy / "services" / "huji-zhengming.yaml", "      - 因就业、出国（境）、入学等需要证明本人无犯罪记录的。\n",
+          "      - 因就业、出国（境）、入学等需要证明本人无犯罪记录的。\n" + conditions)
     assert run_cli("build", "--data", "data", "--out", "output").code == 0
     cuts = json.loads((workdir / "output" / ".cache" / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
-    assert cuts["chapter-4"] != ["service-juzhuzheng/8"]
+    assert cuts["chapter-4"] != ["service-wuzuifan-zhengming/5"]
     _same_as_a_fresh_build(workdir)
 
 
@@ -312,7 +312,7 @@ def test_an_item_measured_alone_is_not_measured_again_until_it_changes(demo_copy
     monkeypatch.setattr(ShortItems, "_measure_alone",
                         lambda self, items: measured.append([i.anchor for i in items]) or measure(self, items))
     steps = "".join(f"      - 第 {n} 步。\n" for n in (1, 2))
-    conditions = "".join(f"      - 第 {n} 条受理条件。\n" for n in range(1, 6))
+    conditions = "".join(f"      - 第 {n} 条受理条件。\n" for n in range(1, 7))
     with (demo_copy / "services" / "huji-zhengming.yaml").open("a", encoding="utf-8") as services:
         services.write(f"""
   - id: yiye-duo

@@ -87,6 +87,13 @@ def test_a_character_missing_from_the_fonts_fails_the_render(tmp_path):
         _render(tmp_path, "<p>𪚥</p>")
 
 
+@pytest.mark.parametrize("style", ["white-space: nowrap", "position: absolute; top: 295mm"])
+def test_text_that_crosses_the_edge_of_the_page_fails_the_render(tmp_path, style):
+    with pytest.raises(RenderError, match="测试文档：文字「ABCDEFGHIJ.*」超出了页面，裁切时会被切掉"):
+        _render(tmp_path, f'<p style="{style}">{"ABCDEFGHIJ" * 30}</p>')
+    _render(tmp_path, f'<p style="overflow-wrap: anywhere">{"ABCDEFGHIJ" * 30}</p>')  # wrapped: on the page
+
+
 def test_machine_fonts_are_invisible_to_the_renderer(tmp_path):
     # DejaVu (on most Debian machines, beside fontconfig) has Ą; our fonts do not. Were the
     # machine's fonts visible, Pango would quietly draw it with DejaVu.

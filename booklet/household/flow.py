@@ -31,7 +31,7 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from booklet.household import fragments
-from booklet.household.pages import at_top, elements, first_pages
+from booklet.pdf.pages import at_top, break_avoided, elements, first_pages
 from booklet.pdf.assemble import as_part
 from booklet.pdf.cache import Renderer, completed
 from booklet.pdf.render import Rendered, laid_out, written
@@ -382,7 +382,10 @@ def _cut_at(page, previous, index: dict[str, int], top: float) -> Cut | None:
     """The cut where `page` begins, if it begins with a block of `index` or with an element of
     one (a child, or an item of a list that is a child) that starts there and was not begun on
     the `previous` page. A block must start at the `top` of the page, as a segment starting
-    with it would: at the top of a column, WeasyPrint keeps its top margin."""
+    with it would: at the top of a column, WeasyPrint keeps its top margin. Nor is it cut where
+    the break was one to avoid (`pages.break_avoided`)."""
+    if break_avoided(page, previous):
+        return None
     begun = {id(element) for element in elements(previous, last=True)}
     chain = elements(page, last=False)
     for depth, element in enumerate(chain):

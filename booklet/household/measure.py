@@ -30,10 +30,11 @@ def item_height(part: Rendered, item: view.ServiceView, page: PageFormat) -> flo
             + page.height - page.top - end.y * MM_PER_PT)
 
 
-# A split item measured across the page break as more than a page plus this is surely longer
-# than a page: the top margins dropped at the break (a heading's, the contact box's) are much
-# smaller. A split item measured below that is measured again alone.
-_SLACK_MM = 10
+# A split item measured across the page break as more than a page and this share of one is
+# surely longer than a page: what the break drops (top margins) or leaves blank (the foot of
+# the page, below a run kept together: the facts with the contact box after them, an item's
+# last lines) is less. A split item measured below that is measured again alone.
+_SLACK = 0.5
 
 
 class ShortItems:
@@ -89,7 +90,7 @@ class ShortItems:
                 height = item_height(whole, item, self.page)
                 if anchors[item.anchor].page != anchors[f"end-{item.service.id}"].page:
                     split.add(item.anchor)
-                    if height <= self.page.content + _SLACK_MM:
+                    if height <= self.page.content * (1 + _SLACK):
                         # Measured before (alone, or whole): the same HTML, the same height.
                         if key not in self.record.heights and key not in self.measured:
                             uncertain.append(item)

@@ -140,7 +140,10 @@ def _finding_aids(toc: list[Bookmark], events: list[view.LifeEvent], groups: lis
         Block(f"letter-{group.letter}", render_macro(BLOCKS, "index_letter", letter=group.letter), sticky=True),
         *(Block(name, render_macro(BLOCKS, "index_entry", entry=entry, id=name, slot=slots))
           for entry in group.entries for name in [_index_id(entry)])]]
-    contents = [Block(f"toc-{mark.anchor}", render_macro(BLOCKS, "toc_entry", entry=mark, slot=slots)) for mark in toc]
+    # A chapter's entry stays with its first item's (break-after: avoid), as a heading does.
+    heads = [mark.level < after.level for mark, after in zip(toc, toc[1:])] + [False]
+    contents = [Block(f"toc-{mark.anchor}", render_macro(BLOCKS, "toc_entry", entry=mark, slot=slots, heads=head),
+                      sticky=head) for mark, head in zip(toc, heads)]
     by_event = [block for event in events for block in [
         Block(event.anchor, render_macro(BLOCKS, "event_heading", event=event), sticky=True),
         *(Block(name, render_macro(BLOCKS, "event_entry", service=item, id=name, slot=slots))

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from booklet.paths import FONTS, TEMPLATES
-from booklet.pdf.units import PX_TO_PT
+from booklet.pdf.units import PX_PER_MM, PX_TO_PT
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +89,30 @@ def laid_out(html: str, data_dir: Path, what: str):
     fetcher = SandboxFetcher([data_dir, TEMPLATES, FONTS])
     with _collect_weasyprint_logs() as logs:
         try:
-            yield weasyprint.HTML(
+            document = weasyprint.HTML(
                 string=html, base_url=str(TEMPLATES) + os.sep, url_fetcher=fetcher
             ).render(font_config=_font_config())
+            _within_the_page(document, what)
+            yield document
         except FatalURLFetchingError as exc:
             raise RenderError(f"{what}：{exc}") from None
     if logs.messages:
         details = "；".join(dict.fromkeys(logs.messages))
         raise RenderError(f"{what} 排版出错：{details}")
+
+
+def _within_the_page(document, what: str) -> None:
+    """Fails the render if any text crosses a page's edge: trimmed, it would be cut off."""
+    from booklet.pdf.pages import text_off_the_page
+
+    off = [text for page in document.pages for text in text_off_the_page(page, _TOLERANCE_PX)]
+    if off:
+        shown = "」「".join(dict.fromkeys(text.strip()[:30] for text in off))
+        raise RenderError(f"{what}：文字「{shown}」超出了页面，裁切时会被切掉；请把这段文字改短，或加上空格、标点让它能换行")
+
+
+# As the tests' reading of the real PDF allows (tests/pdfread.py): 0.1 mm.
+_TOLERANCE_PX = 0.1 * PX_PER_MM
 
 
 def written(document, pages: list | None = None, zoom: float = 1.0, programs: bool = True) -> Rendered:

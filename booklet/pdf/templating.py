@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from booklet.paths import TEMPLATES
 from booklet.pdf import qr
+from booklet.pdf.linebreaks import keep_together
 
 
 def _qr_tel(phone) -> str:
@@ -31,6 +32,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["qr_tel"] = _qr_tel
     env.filters["qr_url"] = _qr_url
+    env.filters["keep"] = keep_together
     return env
 
 
