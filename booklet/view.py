@@ -6,7 +6,7 @@ from itertools import groupby
 
 from booklet import pinyin
 from booklet.data.load import Project
-from booklet.data.model import Cadre, Category, Material, Service, SpecialStep, Station, TimeLimit
+from booklet.data.model import Cadre, Category, Material, Service, SpecialStep, Station, TimeLimit, missing_elements
 from booklet.data.phones import Phone
 
 
@@ -26,6 +26,9 @@ class ServiceView:
     complaint: Phone
     """Where to complain: the item's own number, else the supervision phone."""
     special_steps: list[str]
+    asked: frozenset[str]
+    """The elements the data does not give that the booklet tells the household to ask for
+    (model.GUIDE_ELEMENTS): printed as 「请电话咨询」; the others missing are not printed."""
 
     @property
     def anchor(self) -> str:
@@ -189,6 +192,7 @@ def _service_view(project: Project, service: Service) -> ServiceView:
         consult=service.consult_phone or station.phone,
         complaint=service.complaint_phone or project.org.supervision.phone,
         special_steps=[special_step_text(step, service.time_limit) for step in service.special_steps],
+        asked=frozenset(field for field, _, ask in missing_elements(service) if ask),
     )
 
 

@@ -180,6 +180,31 @@ def test_items_are_never_split_needlessly_and_titles_never_left_alone(reading):
             assert height > content, f"{service}: an item that fits on a page was split across pages"
 
 
+def test_no_page_holds_only_an_items_contact_box_or_last_line(reading, texts):
+    reader = PdfReader(reading)
+    page_height = float(reader.pages[0].mediabox.height)
+    mm = 72 / 25.4
+    dests = {name: (reader.get_destination_page_number(d), float(d.top)) for name, d in reader.named_destinations.items()}
+    for name, (start_page, _) in dests.items():
+        if name.startswith("service-"):
+            end_page, end_top = dests[f"end-{name[len('service-'):]}"]
+            # More than a heading and a line of the item on the page it ends on.
+            assert end_page == start_page or page_height - 17 * mm - end_top > 12 * mm, name
+    assert [n for n, text in enumerate(texts, 1) if _lines(text)[1:2] == ["找谁办"]] == []
+
+
+def test_no_line_is_one_character_and_no_chapter_ends_a_contents_page(texts):
+    runts = [line for text in texts for line in _lines(text)
+             if re.fullmatch(r"[\u4e00-\u9fff][。，、；：？！）」』》]*", line)]
+    assert runts == []
+    from booklet.data.checks import check_data
+
+    chapters = {c.name for c in check_data(DEMO).org.categories}
+    for number in _pages_of(texts, "目录"):
+        entries = [line for line in _lines(texts[number - 1]) if not line.isdigit() and line != "目录"]
+        assert re.sub(r"\s*\d+$", "", entries[-1]) not in chapters, number
+
+
 def test_the_print_copy_is_imposed_for_saddle_stitching(reading, printing):
     pages = len(PdfReader(reading).pages)
     sides = PdfReader(printing).pages

@@ -165,8 +165,8 @@ def _index(entries: int) -> Flow:
 
 def test_an_index_in_two_columns_lays_out_in_segments_as_the_same_pages(tmp_path: Path, renderer: Renderer,
                                                                           monkeypatch):
-    monkeypatch.setattr(flow, "SEGMENT_PAGES", 2)
-    index = _index(500)
+    monkeypatch.setattr(flow, "SEGMENT_PAGES", 1)
+    index = _index(200)
     at_once = flow.whole(index, renderer, TOP).result()
     starts = [start for start, _ in at_once]
     assert len(starts) > 3, starts
@@ -178,7 +178,7 @@ def test_an_index_in_two_columns_lays_out_in_segments_as_the_same_pages(tmp_path
         assert [(cut, rendered.pages, rendered.anchors) for cut, rendered in alone] == \
                [(start, piece.pages, piece.anchors)]
         assert _drawn(alone[0][1].pdf) == _drawn(piece.pdf), start
-    monkeypatch.setattr(flow, "CHUNK_CHARS", 6_000)  # a few pages a chunk
+    monkeypatch.setattr(flow, "CHUNK_CHARS", 8_000)  # a few pages a chunk
     in_chunks = flow.whole(index, renderer, TOP).result()
     assert [page for _, rendered in in_chunks for page in _drawn(rendered.pdf)] == \
            [page for _, rendered in at_once for page in _drawn(rendered.pdf)]

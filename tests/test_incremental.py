@@ -256,15 +256,25 @@ def _same_as_a_fresh_build(workdir: Path) -> None:
         assert (workdir / "output" / name).read_bytes() == (workdir / "fresh" / name).read_bytes(), name
 
 
-def test_an_edit_lays_out_again_only_the_segment_of_the_chapter_it_is_in(demo_copy: Path, workdir: Path):
+def test_an_edit_lays_out_again_only_the_segment_it_is_in(demo_copy: Path, workdir: Path):
+    """Two edits, each in the last segment of a part: of 户籍与证明, in its last item; of 干部目录,
+    cut before the heading of 农业综合服务中心, which is kept with the person after it (its
+    look-ahead takes both: tests/test_flow.py), in the segment before that heading. Each lays out
+    that segment alone, and the booklet comes out as a fresh build does."""
+    import json
+
     cache = workdir / "output" / ".cache"
+    cuts = json.loads((cache / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
+    assert cuts["staff"] == ["staff-nongye"]
+    directory = _laid_out_since(cache, set(), anchored="cadre-")
     before = set(cache.glob("*.json"))
     # In 社会救助对象身份证明开具, the last item of 户籍与证明: its second segment.
     _edit(demo_copy / "services" / "huji-zhengming.yaml", "相关部门可以直接查询", "有关部门可以直接查询")
+    _edit(demo_copy / "cadres.yaml", "      - 负责帮办代办队伍的管理和调度\n", "      - 负责帮办代办队伍的管理\n")
     assert run_cli("build", "--data", "data", "--out", "output").code == 0
-    pages = len(page_texts(workdir / "output" / READING))
-    assert 0 < _laid_out_since(cache, before) <= 6, pages  # that segment, not the chapter's 12 pages
+    assert 0 < _laid_out_since(cache, before, anchored="service-") <= 6  # that segment, not the chapter's 12 pages
     assert "有关部门可以直接查询" in "".join(page_texts(workdir / "output" / READING))
+    assert 0 < _laid_out_since(cache, before, anchored="cadre-") < directory
     _same_as_a_fresh_build(workdir)
 
 
@@ -281,23 +291,6 @@ def test_a_chapter_whose_segments_no_longer_fit_is_laid_out_whole_again(demo_cop
     assert run_cli("build", "--data", "data", "--out", "output").code == 0
     cuts = json.loads((workdir / "output" / ".cache" / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
     assert cuts["chapter-4"] != ["service-wuzuifan-zhengming/5"]
-    _same_as_a_fresh_build(workdir)
-
-
-def test_a_segment_that_ends_before_an_office_heading_is_laid_out_alone(demo_copy: Path, workdir: Path):
-    """干部目录 is cut before the heading of 农业综合服务中心, which is kept with the person after it
-    (its look-ahead takes both: tests/test_flow.py). A change in the segment before it lays out
-    that segment alone, and the booklet comes out as a fresh build does."""
-    import json
-
-    cuts = json.loads((workdir / "output" / ".cache" / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
-    assert cuts["staff"] == ["staff-nongye"]
-    cache = workdir / "output" / ".cache"
-    directory = _laid_out_since(cache, set(), anchored="cadre-")
-    before = set(cache.glob("*.json"))
-    _edit(demo_copy / "cadres.yaml", "      - 负责帮办代办队伍的管理和调度\n", "      - 负责帮办代办队伍的管理\n")
-    assert run_cli("build", "--data", "data", "--out", "output").code == 0
-    assert 0 < _laid_out_since(cache, before, anchored="cadre-") < directory
     _same_as_a_fresh_build(workdir)
 
 

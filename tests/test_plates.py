@@ -57,6 +57,12 @@ def test_each_plate_shows_its_person_and_dials_their_mobile(demo, plates_dir):
             assert state in text
 
 
+def test_no_line_of_a_plate_is_one_character(plates_dir):
+    lines = [line.strip() for pdf in plates_dir.glob("*.pdf") for text in page_texts(pdf) for line in text.splitlines()]
+    assert len(lines) > 300
+    assert [line for line in lines if re.fullmatch(r"[\u4e00-\u9fff][。，、；：？！）」』》]*", line)] == []
+
+
 def test_plates_of_one_office_and_of_one_person(demo, minimal, workdir: Path):
     result = run_cli("plates", "--data", "data", "--out", "out", "--station", "minzheng")
     assert result.code == 0, result.stderr

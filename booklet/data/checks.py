@@ -12,6 +12,7 @@ from booklet.data import photos
 from booklet.data.diagnostics import field_path
 from booklet.data.filefacts import FileFacts
 from booklet.data.load import Project, load, record_name
+from booklet.data.model import missing_elements
 from booklet.data.released import last_release
 from booklet.paths import FONTS
 from booklet.pdf import fonts
@@ -319,25 +320,11 @@ def _time_limits(project: Project) -> None:
                         f"办结时限却{said}，请与办事指南核对"))
 
 
-# The elements of a published service guide that a household acts on, in the guide's order:
-# the field that holds each, its name, and whether the booklet, where the data does not give
-# it, tells the household to ask (a household needs to know it) or prints nothing.
-GUIDE_ELEMENTS = (
-    ("conditions", "受理条件", True),
-    ("materials", "申请材料", True),
-    ("steps", "办理流程", False),
-    ("time_limit", "办结时限", True),
-    ("fee", "收费标准", True),
-    ("basis", "设定依据", False),
-)
-
-
 def _completeness(project: Project) -> None:
     """Per item, the elements of its service guide that the data does not give, and what the
     booklet prints instead: the clerk learns what to ask the county for."""
     for service in project.services:
-        missing = [(name, ask) for field, name, ask in GUIDE_ELEMENTS if getattr(service, field) in (None, [])
-                   and not (field == "materials" and service.materials == [])]  # [] is 无需材料
+        missing = [(name, ask) for _, name, ask in missing_elements(service)]
         if not missing:
             continue
         asked = "、".join(name for name, ask in missing if ask)

@@ -514,6 +514,25 @@ class Service(Record):
     """办事指南的出处网址，供核对，不印在一本通上。"""
 
 
+# The elements of a published service guide that a household acts on, in the guide's order:
+# the field that holds each, its name, and whether the booklet, where the data does not give
+# it, tells the household to ask (a household needs to know it) or prints nothing.
+GUIDE_ELEMENTS = (
+    ("conditions", "受理条件", True),
+    ("materials", "申请材料", True),
+    ("steps", "办理流程", False),
+    ("time_limit", "办结时限", True),
+    ("fee", "收费标准", True),
+    ("basis", "设定依据", False),
+)
+
+
+def missing_elements(service: Service) -> list[tuple[str, str, bool]]:
+    """The GUIDE_ELEMENTS that `service`'s data does not give (`materials: []`, 无需材料, gives them)."""
+    return [(field, name, ask) for field, name, ask in GUIDE_ELEMENTS
+            if getattr(service, field) is None or (getattr(service, field) == [] and field != "materials")]
+
+
 # --- one file each --------------------------------------------------------------------------
 
 
