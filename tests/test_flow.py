@@ -12,9 +12,9 @@ import pytest
 from markupsafe import Markup
 
 from booklet.household import flow
-from booklet.pdf import pages
 from booklet.household.flow import START, Block, Cut, Flow
 from booklet.household.geometry import STANDARD
+from booklet.pdf import pages
 from booklet.pdf.cache import Renderer
 from booklet.pdf.pool import Pool
 from booklet.pdf.render import laid_out

@@ -286,8 +286,8 @@ def test_a_chapter_whose_segments_no_longer_fit_is_laid_out_whole_again(demo_cop
     import json
 
     conditions = "".join(f"      - 第 {n} 条受理条件，写得长一些，把后面的办理流程往下推。\n" for n in range(1, 4))
-    _edit(demo_copy / "services" / "huji-zhengming.yaml", "      - 因就业、出国（境）、入学等需要证明本人无犯罪记录的。\n",
-          "      - 因就业、出国（境）、入学等需要证明本人无犯罪记录的。\n" + conditions)
+    last = "      - 因就业、出国（境）、入学等需要证明本人无犯罪记录的。\n"
+    _edit(demo_copy / "services" / "huji-zhengming.yaml", last, last + conditions)
     assert run_cli("build", "--data", "data", "--out", "output").code == 0
     cuts = json.loads((workdir / "output" / ".cache" / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
     assert cuts["chapter-4"] != ["service-wuzuifan-zhengming/5"]

@@ -31,9 +31,9 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from booklet.household import fragments
-from booklet.pdf.pages import at_top, break_avoided, elements, first_pages
 from booklet.pdf.assemble import as_part
 from booklet.pdf.cache import Renderer, completed
+from booklet.pdf.pages import at_top, break_avoided, elements, first_pages
 from booklet.pdf.render import Rendered, laid_out, written
 from booklet.pdf.templating import render_template
 

@@ -108,7 +108,8 @@ def _within_the_page(document, what: str) -> None:
     off = [text for page in document.pages for text in text_off_the_page(page, _TOLERANCE_PX)]
     if off:
         shown = "」「".join(dict.fromkeys(text.strip()[:30] for text in off))
-        raise RenderError(f"{what}：文字「{shown}」超出了页面，裁切时会被切掉；请把这段文字改短，或加上空格、标点让它能换行")
+        raise RenderError(f"{what}：文字「{shown}」超出了页面，裁切时会被切掉；"
+                          "请把这段文字改短，或加上空格、标点让它能换行")
 
 
 # As the tests' reading of the real PDF allows (tests/pdfread.py): 0.1 mm.
