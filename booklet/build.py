@@ -13,7 +13,7 @@ from booklet import cards, plates, view
 from booklet.data import photos
 from booklet.data.load import Project
 from booklet.data.model import PaperSize
-from booklet.files import Staged, Staging, put_in_place, write_atomic
+from booklet.files import Staged, Staging, check_inside, inside, put_in_place, write_atomic
 from booklet.household import book
 from booklet.manifest import Manifest, digest, tool
 from booklet.outputs import Output, Report, Written
@@ -45,17 +45,20 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False, force: 
     leaves every earlier output as it was. OSError: the output folder cannot be written.
     """
     _writable(out_dir)
+    check_inside(out_dir, [CACHE])  # the cache is written to as the outputs are
     manifest = Manifest.load(out_dir)
     units = _units(project, large_print)
     stale = [u for u in units if force or not all(manifest.fresh(out_dir, f, u.inputs) for f in u.files)]
     cache = None if force else out_dir / CACHE  # --force: everything laid out afresh
     with Staging.under(out_dir) as staging:
         staged = {s.filename: s for s in _render(project, stale, large_print, cache, staging, progress)}
+        check_inside(out_dir, list(staged))
         report = Report(written=[Written(put_in_place(s, out_dir), s.pages, s.size) for s in staged.values()])
     for unit in stale:
         for filename in unit.files:
             manifest.record(filename, unit.inputs, staged[filename].sha256)
     report.unchanged = [f for u in units if u not in stale for f in u.files]
+    report.ignored = manifest.ignored
     if not large_print:
         report.removed = _remove_obsolete(manifest, units, out_dir)
     manifest.save(out_dir)
@@ -194,7 +197,9 @@ def _remove_obsolete(manifest: Manifest, units: list[Unit], out_dir: Path) -> li
     removed = []
     for filename in sorted(manifest.entries):
         if filename.startswith((plates.FOLDER + "/", cards.FOLDER + "/")) and filename not in current:
-            (out_dir / filename).unlink(missing_ok=True)
+            path = out_dir / filename
+            if inside(out_dir, filename) and not path.is_dir():  # nothing but a file of ours is deleted
+                path.unlink(missing_ok=True)
             del manifest.entries[filename]
             removed.append(filename)
     return removed
@@ -208,6 +213,7 @@ def _writable(out_dir: Path) -> None:
 def write(outputs: list[Output], out_dir: Path) -> list[Written]:
     """Put rendered files in place, each whole or not at all."""
     _writable(out_dir)
+    check_inside(out_dir, [output.filename for output in outputs])
     written = []
     for output in outputs:
         path = out_dir / output.filename

@@ -285,6 +285,7 @@ def _produce(make, out: Path):
     the step's Report."""
     from booklet.cards import FOLDER as CARDS
     from booklet.household.book import PRINT_COPY
+    from booklet.manifest import FILENAME as MANIFEST
     from booklet.pdf.render import RenderError
 
     try:
@@ -296,6 +297,8 @@ def _produce(make, out: Path):
     except OSError as exc:
         _err(f"错误：无法写入输出目录 {out}：{exc.strerror or exc}")
         raise typer.Exit(Exit.WRITE_FAILED) from None
+    for name in report.ignored:
+        _err(f"警告：{out / MANIFEST} 中的「{name}」不是输出目录里的文件，已忽略（这个记录文件可能被改动过）")
     written = report.written
     for item in written:
         duplex = item.path.name == PRINT_COPY or item.path.parent.name == CARDS

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from booklet.outputs import Output
 
@@ -86,6 +86,28 @@ class Staging:
         os.chmod(path, 0o644)
         return Staged(output.filename, Path(path), output.pages, len(output.pdf),
                       hashlib.sha256(output.pdf).hexdigest())
+
+
+def inside(out_dir: Path, filename: str) -> bool:
+    """Whether `filename` names a file in `out_dir`: relative, no `..`, and not through a link
+    that leads out of it. Names read from the output folder's own files (its manifest, which
+    anyone can edit: `便民身份证/../../data/cadres.yaml`) are never used unless they do, and
+    nothing is written through a link that leads out."""
+    relative = PurePosixPath(filename)
+    if not filename or relative.is_absolute() or ".." in relative.parts or "\\" in filename:
+        return False
+    try:
+        return (out_dir / relative).resolve().is_relative_to(out_dir.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
+def check_inside(out_dir: Path, filenames: list[str]) -> None:
+    """OSError if any of `filenames` would be written outside `out_dir` (`inside`): checked
+    before anything is put in place."""
+    for filename in filenames:
+        if not inside(out_dir, filename):
+            raise OSError(f"「{out_dir / filename}」经过链接指向输出目录以外，不能写入")
 
 
 def put_in_place(staged: Staged, out_dir: Path) -> Path:

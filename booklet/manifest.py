@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from booklet import __version__
-from booklet.files import write_atomic
+from booklet.files import inside, write_atomic
 from booklet.paths import FONTS, ROOT, TEMPLATES
 
 FILENAME = ".booklet-manifest.json"
@@ -46,6 +46,8 @@ def tool() -> str:
 @dataclass
 class Manifest:
     entries: dict[str, dict[str, str]] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    """Names in the manifest that are not files of the output folder (`inside`): left alone."""
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
@@ -53,7 +55,10 @@ class Manifest:
             entries = json.loads((out_dir / FILENAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()  # no manifest, or a damaged one: everything is rendered again
-        return cls(entries if isinstance(entries, dict) else {})
+        if not isinstance(entries, dict):
+            return cls()
+        kept = {name: entry for name, entry in entries.items() if isinstance(entry, dict) and inside(out_dir, name)}
+        return cls(kept, sorted(name for name in entries if name not in kept and not inside(out_dir, name)))
 
     def fresh(self, out_dir: Path, filename: str, inputs: str) -> bool:
         entry = self.entries.get(filename)

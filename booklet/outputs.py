@@ -27,3 +27,5 @@ class Report:
     written: list[Written] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    """Names in the output folder's manifest that lie outside it: never read, written or deleted."""

@@ -1,0 +1,64 @@
+"""Nothing outside --out is ever written or deleted by a build, whatever the output folder's
+own files say (its manifest can be edited by anyone) or wherever its folders lead."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from booklet.manifest import FILENAME
+
+from conftest import run_cli
+
+
+@pytest.fixture
+def built(minimal: Path, workdir: Path) -> Path:
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+    return workdir / "output"
+
+
+def _change_a_phone(data: Path) -> None:
+    """So that the next build has something to write (with nothing changed, it reads nothing)."""
+    org = data / "org.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace("0571-8000 0000", "0571-8000 0009"), encoding="utf-8")
+
+
+def test_names_in_the_manifest_that_lead_out_of_the_folder_are_ignored(built: Path, minimal: Path, workdir: Path):
+    manifest = built / FILENAME
+    entries = json.loads(manifest.read_text(encoding="utf-8"))
+    entry = next(iter(entries.values()))
+    outside = workdir / "elsewhere.pdf"
+    outside.write_text("keep", encoding="utf-8")
+    escapes = ["便民身份证/../../data/cadres.yaml", str(minimal / "org.yaml"), f"联系卡/../../{outside.name}"]
+    manifest.write_text(json.dumps({**entries, **{name: entry for name in escapes}}, ensure_ascii=False),
+                        encoding="utf-8")
+    _change_a_phone(minimal)
+
+    result = run_cli("build", "--data", "data", "--out", "output")
+
+    assert result.code == 0, result.stderr
+    assert (minimal / "cadres.yaml").is_file() and (minimal / "org.yaml").is_file() and outside.is_file()
+    for name in escapes:
+        assert f"警告：output/{FILENAME} 中的「{name}」不是输出目录里的文件，已忽略" in result.stderr
+    assert not set(escapes) & set(json.loads(manifest.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("folder", ["联系卡", ".cache"])
+def test_a_folder_of_the_output_that_links_elsewhere_is_not_written_through(built: Path, workdir: Path, folder):
+    elsewhere = workdir / "elsewhere"
+    elsewhere.mkdir()
+    before = {p.name for p in (built / folder).iterdir()}
+    for path in (built / folder).iterdir():
+        path.rename(elsewhere / path.name)
+    (built / folder).rmdir()
+    (built / folder).symlink_to(elsewhere)
+    (elsewhere / "x.pdf").write_text("keep", encoding="utf-8")
+    _change_a_phone(workdir / "data")
+
+    result = run_cli("build", "--data", "data", "--out", "output")
+
+    assert result.code == 5
+    assert f"「output/{folder}" in result.stderr and "经过链接指向输出目录以外，不能写入" in result.stderr
+    assert {p.name for p in elsewhere.iterdir()} == before | {"x.pdf"}
+    assert all(p.stat().st_mtime <= (elsewhere / "x.pdf").stat().st_mtime for p in elsewhere.iterdir())
