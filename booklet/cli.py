@@ -35,6 +35,19 @@ def _err(text: str) -> None:
     typer.echo(text, err=True)
 
 
+class _Told(logging.Handler):
+    """What the modules below tell the clerk on the way (a spoilt cache entry rebuilt), said
+    as the command's own messages are: on the standard error of the moment."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _err(record.getMessage())
+
+
+_told = logging.getLogger("booklet")
+_told.addHandler(_Told(logging.WARNING))
+_told.propagate = False
+
+
 def _checked(data: Path, strict: bool, out: Path | None = None):
     """Load and check the data; print every problem; exit unless it may be rendered.
 

@@ -6,6 +6,7 @@ import concurrent.futures
 import contextlib
 import hashlib
 import io
+import logging
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -139,14 +140,12 @@ def portrait(path: Path, width_mm: float, height_mm: float, facts: FileFacts, ca
     """
     recipe = f"{digest(path, facts)}|{width_mm:.3f}x{height_mm:.3f}@{dpi}|{PREPARATION}"
     key = hashlib.sha256(recipe.encode()).hexdigest()
-    stored = cache / FOLDER / f"{key}.jpg" if cache is not None else None
-    if stored is not None and stored.is_file():
-        stored.touch()  # used: kept when the cache is pruned
-        return stored.read_bytes()
+    if cache is not None and (jpeg := _stored(cache / FOLDER, key)) is not None:
+        return jpeg
     # Kept in memory too, for a plate laid out again with smaller duties, and without a cache.
     jpeg = _prepared.get(key) or _prepare(path.read_bytes(), width_mm, height_mm, dpi)
-    if stored is not None:
-        write_atomic(stored, jpeg)
+    if cache is not None:
+        write_atomic(cache / FOLDER / f"{key}-{_check(jpeg)}.jpg", jpeg)
     if len(_prepared) >= 64:
         _prepared.clear()
     _prepared[key] = jpeg
@@ -154,6 +153,24 @@ def portrait(path: Path, width_mm: float, height_mm: float, facts: FileFacts, ca
 
 
 _prepared: dict[str, bytes] = {}
+
+
+def _stored(folder: Path, key: str) -> bytes | None:
+    """The photo prepared by the recipe `key`, if the cache has it whole: its name ends in its
+    content's digest, and a copy cut short or spoilt since is deleted and prepared again."""
+    for stored in folder.glob(f"{key}-*.jpg"):
+        with contextlib.suppress(OSError):
+            jpeg = stored.read_bytes()
+            if stored.stem == f"{key}-{_check(jpeg)}":
+                stored.touch()  # used: kept when the cache is pruned
+                return jpeg
+            stored.unlink()
+            logging.getLogger("booklet").warning(f"缓存中处理好的照片 {stored.name[:12]} 已损坏，已删除并重新处理")
+    return None
+
+
+def _check(jpeg: bytes) -> str:
+    return hashlib.sha256(jpeg).hexdigest()[:32]
 
 
 def prune(cache: Path) -> None:

@@ -2,8 +2,9 @@
 
 A part whose HTML (and salt: the templates, CSS, fonts and code) was rendered before is taken
 from the cache folder, so a rebuild lays out only what changed. An entry is the part's PDF
-and a JSON of its pages and anchors, written whole (booklet/files.py); one that cannot be read
-is laid out again, never trusted.
+and a JSON of its pages and anchors, written whole (booklet/files.py). The JSON names its own
+key and the PDF's digest: an entry that cannot be read, or whose files were cut short, spoilt
+or swapped with another's, is deleted and laid out again, never trusted.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import concurrent.futures
 import contextlib
 import hashlib
 import json
+import logging
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,19 +35,38 @@ class Renderer:
         if self.cache is None:
             return None
         key = self.key(html)
+        pdf_path, meta_path = self.cache / f"{key}.pdf", self.cache / f"{key}.json"
         try:
-            pdf = (self.cache / f"{key}.pdf").read_bytes()
-            meta = json.loads((self.cache / f"{key}.json").read_text(encoding="utf-8"))
+            pdf = pdf_path.read_bytes()
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            if pdf_path.exists() or meta_path.exists():
+                self._drop(key)
             return None
-        (self.cache / f"{key}.pdf").touch()  # used: kept by prune
-        return Rendered(pdf, meta["pages"], {name: Anchor(*where) for name, where in meta["anchors"].items()})
+        try:
+            if meta["key"] != key or meta["sha256"] != hashlib.sha256(pdf).hexdigest():
+                raise ValueError(key)
+            result = Rendered(pdf, int(meta["pages"]),
+                              {str(name): Anchor(int(page), float(x), float(y))
+                               for name, (page, x, y) in meta["anchors"].items()})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self._drop(key)
+            return None
+        pdf_path.touch()  # used: kept by prune
+        return result
+
+    def _drop(self, key: str) -> None:
+        """A spoilt entry: deleted, said, and laid out again."""
+        for path in (self.cache / f"{key}.pdf", self.cache / f"{key}.json"):
+            path.unlink(missing_ok=True)
+        logging.getLogger("booklet").warning(f"缓存中的排版结果 {key[:12]} 已损坏，已删除并重新排版")
 
     def store(self, html: str, result: Rendered) -> None:
         if self.cache is None:
             return
         key = self.key(html)
-        meta = {"pages": result.pages, "anchors": {n: [a.page, a.x, a.y] for n, a in result.anchors.items()}}
+        meta = {"key": key, "sha256": hashlib.sha256(result.pdf).hexdigest(), "pages": result.pages,
+                "anchors": {n: [a.page, a.x, a.y] for n, a in result.anchors.items()}}
         write_atomic(self.cache / f"{key}.pdf", result.pdf)
         write_atomic(self.cache / f"{key}.json", json.dumps(meta).encode())
 
