@@ -81,9 +81,11 @@ def test_rendering_leaves_nothing_in_the_temporary_folder(tmp_path):
     temporary.mkdir()
     result = subprocess.run(
         [sys.executable, "-m", "booklet", "build", "--data", str(MINIMAL), "--out", str(tmp_path / "out")],
-        env={**os.environ, "TMPDIR": str(temporary), "BOOKLET_WORKERS": "2"}, capture_output=True, text=True)
+        env={**{k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}, "TMPDIR": str(temporary),
+             "BOOKLET_WORKERS": "2", "HOME": str(tmp_path / "home")}, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert list(temporary.iterdir()) == []
+    assert not (tmp_path / "home").exists()  # fontconfig's cache too is the project's own
 
 
 def test_coverage_has_rare_name_characters_and_lacks_what_the_font_lacks():
@@ -100,3 +102,26 @@ def test_unprintable_finds_missing_private_use_and_control_characters():
 
 def test_install_extracts_nothing_when_the_fonts_are_there():
     assert fonts.install(FONTS) == []
+
+
+def test_a_font_cut_short_is_refused_and_put_back_by_the_set_up(tmp_path, monkeypatch):
+    import shutil
+
+    from booklet.data import checks
+
+    from conftest import run_cli
+
+    copy = tmp_path / "fonts"
+    shutil.copytree(FONTS, copy)
+    fonts.require(copy)
+    regular = copy / "NotoSansCJKsc-Regular.otf"
+    regular.write_bytes(regular.read_bytes()[:1_000_000])
+    monkeypatch.setattr(checks, "FONTS", copy)
+
+    result = run_cli("check", "--data", str(MINIMAL))
+
+    assert result.code == 4
+    assert "NotoSansCJKsc-Regular.otf 与安装时不同（已损坏或被替换）：请运行 make booklet" in result.stderr
+    assert fonts.install(copy) == [regular]  # as `make booklet` does
+    fonts.require(copy)
+    assert run_cli("check", "--data", str(MINIMAL)).code == 0

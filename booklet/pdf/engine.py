@@ -12,11 +12,14 @@ import inspect
 import os
 import sys
 
-from booklet.paths import FONTS
+from booklet.paths import FONTS, ROOT
 
 if "weasyprint.text.fonts" in sys.modules and os.environ.get("FONTCONFIG_FILE") != str(FONTS / "fonts.conf"):
     raise RuntimeError("WeasyPrint was imported before booklet.pdf.engine: the machine's fonts would leak in")
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
+# fontconfig's cache of those fonts (fonts.conf: `<cachedir prefix="xdg">`) kept in the project,
+# not in the home folder, where it outlived a font replaced in fonts/ and changed the output.
+os.environ["XDG_CACHE_HOME"] = str(ROOT / ".cache")
 
 import weasyprint  # noqa: E402
 from weasyprint.formatting_structure import boxes  # noqa: E402

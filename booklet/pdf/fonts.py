@@ -1,6 +1,8 @@
 """The project's fonts: which files, how the set-up puts them in fonts/, which characters they have."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import unicodedata
@@ -31,8 +33,13 @@ FONT_FILES = (
 )
 
 
+# In fonts/, beside the fonts: what the set-up wrote, to tell a font cut short or replaced since.
+DIGESTS = "digests.json"
+
+
 class FontsMissing(Exception):
-    """The fonts are not in fonts/; the message says how to put them there."""
+    """The fonts are not in fonts/, or not as the set-up put them there; the message says how
+    to put them back."""
 
 
 def missing(fonts_dir: Path) -> list[Path]:
@@ -40,12 +47,55 @@ def missing(fonts_dir: Path) -> list[Path]:
 
 
 def require(fonts_dir: Path) -> None:
+    """FontsMissing unless every font is in `fonts_dir` as the set-up wrote it: a font cut short
+    printed every regular character in bold, and passed every check."""
     absent = missing(fonts_dir)
     if absent:
         names = "、".join(p.name for p in absent)
         raise FontsMissing(
             f"{fonts_dir} 中缺少字体 {names}：请先运行 make booklet（或 booklet fonts）安装字体"
         )
+    recorded = _recorded(fonts_dir)
+    changed = [font.filename for font in FONT_FILES if not _as_written(fonts_dir / font.filename, recorded)]
+    if changed:
+        raise FontsMissing(f"{fonts_dir} 中的字体 {'、'.join(changed)} 与安装时不同（已损坏或被替换）："
+                           "请运行 make booklet（或 booklet fonts）重新安装")
+
+
+def _recorded(fonts_dir: Path) -> dict:
+    try:
+        recorded = json.loads((fonts_dir / DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def _as_written(path: Path, recorded: dict) -> bool:
+    """Whether the font at `path` is the one the set-up recorded: unchanged since (size and
+    time, as a file's facts are kept: data/filefacts.py), or else with the recorded digest."""
+    entry = recorded.get(path.name)
+    if not isinstance(entry, dict):
+        return False
+    stat = path.stat()
+    if [entry.get("size"), entry.get("mtime_ns")] == [stat.st_size, stat.st_mtime_ns]:
+        return True
+    return entry.get("sha256") == _digest(path)
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _record(fonts_dir: Path) -> None:
+    entries = {}
+    for font in FONT_FILES:
+        path = fonts_dir / font.filename
+        stat = path.stat()
+        entries[font.filename] = {"sha256": _digest(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    partial = fonts_dir / (DIGESTS + ".part")
+    partial.write_text(json.dumps(entries, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(partial, fonts_dir / DIGESTS)
 
 
 def install(fonts_dir: Path, sources: tuple[Path, ...] = SYSTEM_FONT_DIRS) -> list[Path]:
@@ -57,10 +107,11 @@ def install(fonts_dir: Path, sources: tuple[Path, ...] = SYSTEM_FONT_DIRS) -> li
     from fontTools.ttLib import TTCollection
 
     written = []
+    recorded = _recorded(fonts_dir)
     for font in FONT_FILES:
         target = fonts_dir / font.filename
-        if target.is_file():
-            continue
+        if target.is_file() and (not recorded or _as_written(target, recorded)):
+            continue  # in place (with no record yet, as an earlier set-up left it: recorded now)
         collection = next((d / font.collection for d in sources if (d / font.collection).is_file()), None)
         if collection is None:
             raise FontsMissing(
@@ -77,6 +128,8 @@ def install(fonts_dir: Path, sources: tuple[Path, ...] = SYSTEM_FONT_DIRS) -> li
         os.replace(partial, target)
         written.append(target)
         log.info("已安装字体 %s", target)
+    if written or not recorded:
+        _record(fonts_dir)
     return written
 
 
