@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -352,8 +353,17 @@ def version() -> None:
     typer.echo(f"booklet {__version__}")
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C, or SIGTERM (a shutdown, `kill`): the build stops where it is. Nothing is put in
+    place before everything is rendered (build.py), and the pool stops its processes."""
+    _err("已中断，原有文件保持不变。")
+    raise KeyboardInterrupt  # Typer's: exit status 130 (status.Exit.INTERRUPTED)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
     try:
         app()
     except Exception as exc:  # a bug: say so plainly, keep the traceback for whoever fixes it

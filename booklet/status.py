@@ -16,5 +16,7 @@ class Exit(enum.IntEnum):
     """Something the set-up provides is missing, such as the fonts."""
     WRITE_FAILED = 5
     """The output folder could not be written (a file in the way, no permission, disk full)."""
+    INTERRUPTED = 130
+    """Stopped by Ctrl-C or SIGTERM before it was done (128 + SIGINT, as shells report it)."""
     INTERNAL = 70
     """A bug in booklet itself (EX_SOFTWARE)."""
