@@ -13,7 +13,7 @@ from booklet import cards, plates, view
 from booklet.data import photos
 from booklet.data.load import Project
 from booklet.data.model import PaperSize
-from booklet.files import Staged, Staging, check_inside, inside, put_in_place, write_atomic
+from booklet.files import Staged, Staging, check_inside, inside, locked, put_in_place, write_atomic
 from booklet.household import book
 from booklet.manifest import Manifest, digest, tool
 from booklet.outputs import Output, Report, Written
@@ -42,9 +42,16 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False, force: 
     `progress(done, total)`: documents laid out so far, of those known so far.
 
     Everything is rendered before anything is put in place, so a failure (RenderError)
-    leaves every earlier output as it was. OSError: the output folder cannot be written.
+    leaves every earlier output as it was. OSError: the output folder cannot be written (Busy:
+    another build is writing into it).
     """
     _writable(out_dir)
+    with locked(out_dir):
+        return _build(project, out_dir, large_print, force, progress)
+
+
+def _build(project: Project, out_dir: Path, large_print: bool, force: bool,
+           progress: Callable[[int, int], None] | None) -> Report:
     check_inside(out_dir, [CACHE])  # the cache is written to as the outputs are
     manifest = Manifest.load(out_dir)
     units = _units(project, large_print)
@@ -215,8 +222,9 @@ def write(outputs: list[Output], out_dir: Path) -> list[Written]:
     _writable(out_dir)
     check_inside(out_dir, [output.filename for output in outputs])
     written = []
-    for output in outputs:
-        path = out_dir / output.filename
-        write_atomic(path, output.pdf)
-        written.append(Written(path, output.pages, len(output.pdf)))
+    with locked(out_dir):
+        for output in outputs:
+            path = out_dir / output.filename
+            write_atomic(path, output.pdf)
+            written.append(Written(path, output.pages, len(output.pdf)))
     return written

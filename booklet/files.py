@@ -10,6 +10,7 @@ the output folder, and moved into place from there (the same file system: a rena
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
@@ -46,9 +47,32 @@ def unused(paths, days: int = CACHE_DAYS) -> list[Path]:
 
 
 PREFIX = ".staging-"
-# A folder left by a build that was killed outright (a clean failure removes its own) is
-# removed by a later build, once surely no build is still writing into it.
-STALE_SECONDS = 86_400
+LOCK = ".booklet-lock"  # in the output folder: held by the build writing into it
+
+
+class Busy(OSError):
+    """Another build is writing into the output folder."""
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path):
+    """The output folder to this process alone while it writes there: a second build into it
+    is refused (Busy), never interleaved. The lock is the system's (flock(2)): it goes with the
+    process that held it, however that ends, so a build killed outright leaves none behind."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip()
+            raise Busy(f"另一个生成任务{f'（进程 {holder}）' if holder.isdigit() else ''}正在写入这个目录，"
+                       "请等它结束后再运行") from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield
 
 
 @dataclass(frozen=True)
@@ -71,7 +95,7 @@ class Staging:
     def under(cls, out_dir: Path):
         """A new staging folder in `out_dir`, removed with whatever is still in it at the end."""
         out_dir.mkdir(parents=True, exist_ok=True)
-        _remove_stale(out_dir)
+        _remove_left_over(out_dir)
         staging = cls(Path(tempfile.mkdtemp(dir=out_dir, prefix=PREFIX)))
         try:
             yield staging
@@ -118,9 +142,9 @@ def put_in_place(staged: Staged, out_dir: Path) -> Path:
     return path
 
 
-def _remove_stale(out_dir: Path) -> None:
-    limit = time.time() - STALE_SECONDS
+def _remove_left_over(out_dir: Path) -> None:
+    """Staging folders of builds killed outright (a clean failure removes its own): the caller
+    holds the folder's lock (`locked`), so no build is writing into any of them."""
     for folder in out_dir.glob(f"{PREFIX}*"):
-        with contextlib.suppress(OSError):
-            if folder.is_dir() and folder.stat().st_mtime < limit:
-                shutil.rmtree(folder, ignore_errors=True)
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)

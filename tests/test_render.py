@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import base64
 import os
-import time
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from booklet.files import Staging, put_in_place, write_atomic
+from booklet.files import Staging, locked, put_in_place, write_atomic
 from booklet.outputs import Output
 from booklet.paths import FONTS
 from booklet.pdf import fonts, qr
@@ -154,13 +153,20 @@ def test_data_is_printed_as_text_never_as_markup(minimal: Path, workdir: Path):
 
 def test_a_build_stages_its_files_in_a_folder_of_its_own_and_leaves_none_behind(tmp_path):
     out = tmp_path / "out"
-    (out / ".staging-killed").mkdir(parents=True)  # left by a build killed two days ago
-    os.utime(out / ".staging-killed", (time.time() - 2 * 86400,) * 2)
-    (out / ".staging-running").mkdir()  # another build's, still being written
-    with Staging.under(out) as staging:
+    (out / ".staging-killed").mkdir(parents=True)  # left by a build killed outright
+    (out / ".staging-killed" / "half.pdf").write_bytes(b"%PDF-1.7 half")
+    with locked(out), Staging.under(out) as staging:  # so no other build is writing
         staged = staging.stage(Output("便民身份证/党政办.pdf", b"%PDF-1.7 plates", 4))
         assert staged.path.parent == staging.folder and staged.size == 15
         assert not (out / "便民身份证").exists()  # nothing in place before all are rendered
         put_in_place(staged, out)
     assert (out / "便民身份证" / "党政办.pdf").read_bytes() == b"%PDF-1.7 plates"
-    assert sorted(p.name for p in out.iterdir()) == [".staging-running", "便民身份证"]
+    assert sorted(p.name for p in out.iterdir()) == [".booklet-lock", "便民身份证"]
+
+
+def test_a_second_build_into_the_same_folder_is_refused_while_the_first_writes(minimal: Path, workdir: Path):
+    with locked(workdir / "output"):  # as a build under way holds it
+        result = run_cli("build", "--data", "data", "--out", "output")
+    assert result.code == 5
+    assert f"另一个生成任务（进程 {os.getpid()}）正在写入这个目录，请等它结束后再运行" in result.stderr
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0  # once it is done
