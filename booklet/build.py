@@ -52,7 +52,6 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False, force: 
 
 def _build(project: Project, out_dir: Path, large_print: bool, force: bool,
            progress: Callable[[int, int], None] | None) -> Report:
-    check_inside(out_dir, [CACHE])  # the cache is written to as the outputs are
     manifest = Manifest.load(out_dir)
     units = _units(project, large_print)
     stale = [u for u in units if force or not all(manifest.fresh(out_dir, f, u.inputs) for f in u.files)]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from booklet.outputs import Output
+from booklet.paths import CACHE
 
 # What a cache has not used for this long goes: old editions' parts and photos would pile up.
 CACHE_DAYS = 14
@@ -47,7 +48,7 @@ def unused(paths, days: int = CACHE_DAYS) -> list[Path]:
 
 
 PREFIX = ".staging-"
-LOCK = ".booklet-lock"  # in the output folder: held by the build writing into it
+LOCK = "build.lock"  # in the output folder's cache folder: held by the build writing into it
 
 
 class Busy(OSError):
@@ -58,9 +59,11 @@ class Busy(OSError):
 def locked(out_dir: Path):
     """The output folder to this process alone while it writes there: a second build into it
     is refused (Busy), never interleaved. The lock is the system's (flock(2)): it goes with the
-    process that held it, however that ends, so a build killed outright leaves none behind."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK, "a+", encoding="utf-8") as lock:
+    process that held it, however that ends, so a build killed outright leaves none behind. It
+    is kept in the cache folder, out of the clerk's sight: checked first not to lead elsewhere."""
+    check_inside(out_dir, [CACHE])
+    (out_dir / CACHE).mkdir(parents=True, exist_ok=True)
+    with open(out_dir / CACHE / LOCK, "a+", encoding="utf-8") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

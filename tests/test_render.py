@@ -161,7 +161,7 @@ def test_a_build_stages_its_files_in_a_folder_of_its_own_and_leaves_none_behind(
         assert not (out / "便民身份证").exists()  # nothing in place before all are rendered
         put_in_place(staged, out)
     assert (out / "便民身份证" / "党政办.pdf").read_bytes() == b"%PDF-1.7 plates"
-    assert sorted(p.name for p in out.iterdir()) == [".booklet-lock", "便民身份证"]
+    assert sorted(p.name for p in out.iterdir()) == [".cache", "便民身份证"]  # the lock is kept in .cache
 
 
 def test_a_second_build_into_the_same_folder_is_refused_while_the_first_writes(minimal: Path, workdir: Path):
