@@ -57,6 +57,8 @@ def _checked(data: Path, strict: bool, out: Path | None = None):
     from booklet.data.checks import check_data
     from booklet.pdf.fonts import FontsMissing
 
+    if out is not None:
+        _apart(data, out)
     try:
         project = check_data(data, out / CACHE if out is not None else None)
     except FontsMissing as exc:
@@ -64,6 +66,15 @@ def _checked(data: Path, strict: bool, out: Path | None = None):
         raise typer.Exit(Exit.SETUP) from None
     _report_problems(project.problems, strict)
     return project
+
+
+def _apart(data: Path, out: Path) -> None:
+    """Refuse an output folder that is the data folder or inside it: the PDFs and the cache
+    would land among the data, and be read as data by the next run."""
+    if out.resolve().is_relative_to(data.resolve()):
+        _err(f"错误：输出目录 {out} 在数据目录 {data} 里面（或就是它），生成的文件会混进数据；"
+             "请换一个输出目录，如 output")
+        raise typer.Exit(Exit.USAGE)
 
 
 def _report_problems(problems: list, strict: bool) -> None:
@@ -105,6 +116,7 @@ def build(
     from booklet.outputs import Report
     from booklet.unchanged import fingerprint, last_build, remember
 
+    _apart(data, out)
     stamp = fingerprint(data, large_print) if data.is_dir() else None
     if stamp is not None and not force and (last := last_build(out, stamp, large_print)) is not None:
         _report_problems(last.problems, strict)  # as the check gave them: the data is the same
