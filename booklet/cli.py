@@ -57,6 +57,11 @@ def _checked(data: Path, strict: bool, out: Path | None = None):
     from booklet.data.checks import check_data
     from booklet.pdf.fonts import FontsMissing
 
+    if not data.is_dir():  # the command line names no data folder: not a problem of the data
+        from booklet.data.load import not_a_data_folder
+
+        _err(f"{data}: {not_a_data_folder(data)}")
+        raise typer.Exit(Exit.USAGE)
     if out is not None:
         _apart(data, out)
     try:

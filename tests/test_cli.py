@@ -39,8 +39,27 @@ def test_build_says_what_it_wrote(minimal: Path, workdir: Path):
 
 def test_a_missing_data_folder_is_a_clear_error(workdir: Path):
     result = run_cli("check", "--data", "nowhere")
-    assert result.code == Exit.INVALID_DATA
+    assert result.code == Exit.USAGE
     assert result.stderr.splitlines()[0] == "nowhere: 数据目录不存在"
+    (workdir / "a-file").write_text("x", encoding="utf-8")
+    result = run_cli("build", "--data", "a-file")
+    assert result.code == Exit.USAGE
+    assert result.stderr.splitlines()[0] == "a-file: 是一个文件，不是数据目录（应为放着 org.yaml 等文件的文件夹）"
+
+
+def test_a_data_file_that_is_no_regular_file_is_said_as_what_it_is(minimal: Path):
+    (minimal / "stations.yaml").unlink()
+    (minimal / "stations.yaml").mkdir()
+    os.mkfifo(minimal / "org.yaml.fifo")
+    (minimal / "org.yaml").unlink()
+    (minimal / "org.yaml.fifo").rename(minimal / "org.yaml")
+    (minimal / "services" / "zz.yaml").symlink_to(minimal / "nowhere.yaml")
+    result = run_cli("check", "--data", "data")
+    assert result.code == Exit.INVALID_DATA
+    lines = result.stderr.splitlines()
+    assert "data/org.yaml: 是一个管道，不是普通文件（应为用文本编辑器保存的 YAML 文件）" in lines
+    assert "data/stations.yaml: 是一个文件夹，不是普通文件（应为用文本编辑器保存的 YAML 文件）" in lines
+    assert "data/services/zz.yaml: 是一个链接，指向的文件不存在" in lines
 
 
 def test_a_bug_is_reported_without_a_traceback(minimal: Path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,7 +99,7 @@ def load(data_dir: Path) -> Project:
     """Read and validate every file in `data_dir`; the problems are in `project.problems`."""
     project = Project(data_dir)
     if not data_dir.is_dir():
-        project.problems.append(Problem(display_path(data_dir), None, None, "数据目录不存在"))
+        project.problems.append(Problem(display_path(data_dir), None, None, not_a_data_folder(data_dir)))
         return project
 
     org_doc = _read(project, data_dir / ORG_FILE)
@@ -120,7 +121,8 @@ def load(data_dir: Path) -> Project:
         project.cadres = _records(project, doc, CadresFile, "cadres", Cadre, context, "cadre")
 
     services_dir = data_dir / SERVICES_DIR
-    files = sorted(p for p in services_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+    # Every .yaml there, whatever it is: one that is no regular file is said, not skipped.
+    files = sorted(p for p in services_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml"))
     if not files:
         project.problems.append(Problem(display_path(services_dir), None, None,
                                         "没有服务事项文件：请在这里放至少一个 .yaml 文件"))
@@ -139,10 +141,28 @@ def load(data_dir: Path) -> Project:
     return project
 
 
+def not_a_data_folder(data_dir: Path) -> str:
+    """Why `data_dir`, which is no folder, cannot be read as the data."""
+    return "是一个文件，不是数据目录（应为放着 org.yaml 等文件的文件夹）" if data_dir.exists() else "数据目录不存在"
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a data file (saying what it is instead), or None."""
+    if path.is_symlink() and not path.exists():
+        return "是一个链接，指向的文件不存在"
+    if not path.exists():
+        return "找不到这个文件"
+    mode = path.stat().st_mode
+    if stat.S_ISREG(mode):
+        return None
+    kind = "文件夹" if stat.S_ISDIR(mode) else "管道" if stat.S_ISFIFO(mode) else "设备或其他特殊文件"
+    return f"是一个{kind}，不是普通文件（应为用文本编辑器保存的 YAML 文件）"
+
+
 def _read(project: Project, path: Path) -> Document | None:
     display = display_path(path)
-    if not path.is_file():
-        project.problems.append(Problem(display, None, None, "找不到这个文件"))
+    if (why := _not_a_file(path)) is not None:
+        project.problems.append(Problem(display, None, None, why))
         return None
     doc, problems = read_yaml(path, display)
     project.problems += problems
