@@ -9,7 +9,8 @@ class Exit(enum.IntEnum):
     INVALID_DATA = 1
     """The data has errors (or warnings, with --strict): nothing was written."""
     USAGE = 2
-    """The command line was wrong (Click's own code for this)."""
+    """The command line was wrong (Click's own code for this): an unknown option, a --data that
+    is no folder, an --out inside the data."""
     RENDER_FAILED = 3
     """The data was valid but a PDF could not be made as it should be: nothing was written."""
     SETUP = 4
