@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,14 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         kind = "警告：" if self.warning else ""
-        return f"{where}: {kind}{self.message}"
+        return shown(f"{where}: {kind}{self.message}")
+
+
+def shown(text: str) -> str:
+    """`text` as a terminal may print it: an invisible or direction-changing character (a
+    zero-width space, U+202E, which turned the rest of the line around) written as `U+202E`."""
+    return "".join(f"U+{ord(c):04X}" if unicodedata.category(c) in ("Cf", "Cc") and c not in "\t" else c
+                   for c in text)
 
 
 def summary(problems: list[Problem]) -> str:
