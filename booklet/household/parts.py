@@ -77,8 +77,8 @@ class Book:
         return [*aids, *chapters, *_directories(self.offices, self.common)]
 
     def unnamed(self, flows: list[Flow]) -> set[str]:
-        """Where the entries of the contents and the index are, and their numbers: no reader
-        links there, so they are no named destinations."""
+        """Where the entries of the finding aids (contents, life events, index) are, and their
+        numbers: no reader links there, so they are no named destinations."""
         marks = {block.anchor for flow in flows if flow.key in FINDING_AIDS for block in flow.blocks}
         return marks | {name for box in self.slots.targets for name in (box, f"{box}-end")}
 
