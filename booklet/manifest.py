@@ -57,8 +57,14 @@ class Manifest:
             return cls()  # no manifest, or a damaged one: everything is rendered again
         if not isinstance(entries, dict):
             return cls()
-        kept = {name: entry for name, entry in entries.items() if isinstance(entry, dict) and inside(out_dir, name)}
-        return cls(kept, sorted(name for name in entries if name not in kept and not inside(out_dir, name)))
+        manifest = cls()
+        for name, entry in entries.items():
+            if not inside(out_dir, name):
+                manifest.ignored.append(name)
+            elif isinstance(entry, dict):
+                manifest.entries[name] = entry
+        manifest.ignored.sort()
+        return manifest
 
     def fresh(self, out_dir: Path, filename: str, inputs: str) -> bool:
         entry = self.entries.get(filename)

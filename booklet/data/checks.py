@@ -86,10 +86,7 @@ def _references(project: Project) -> None:
 
     categories = [c.name for c in project.org.categories] if project.org else None
     if categories is not None:
-        for index, name in enumerate(categories):
-            if name in categories[:index]:
-                project.problems.append(project.origin(project.org).problem(
-                    "categories", index, message=f"categories[{index + 1}]: 分类「{name}」重复，请删掉一个"))
+        _repeated(project, "categories", categories, "分类")
     unknown_category = False
     for service in project.services:
         origin = project.origin(service)
@@ -98,8 +95,7 @@ def _references(project: Project) -> None:
             project.problems.append(origin.problem("station", message=origin_msg))
         if categories is not None and service.category not in categories:
             unknown_category = True
-            guess = difflib.get_close_matches(service.category, categories, n=1, cutoff=0.3)
-            hint = f"，是不是「{guess[0]}」？" if guess else f"，可选：{'、'.join(categories)}"
+            hint = _choice_hint(service.category, categories)
             project.problems.append(origin.problem(
                 "category", message=f"{service.name} category: 分类「{service.category}」不在 org.yaml 的 categories 中{hint}"))
         seen: set[str] = set()
@@ -121,9 +117,7 @@ def _references(project: Project) -> None:
                     message=f"{where}: 经办人 {cadre.name} 属于{home.name}，不在受理站所{station.name}"))
 
     if categories is not None and not unknown_category:
-        # Categories as written, so that a service that failed validation still counts.
-        used = {str(o.raw.get("category")).strip()
-                for origins in project.written_ids["service"].values() for o in origins}
+        used = _written_by_items(project, "category")
         for index, name in enumerate(categories):
             if name not in used and "service" in project.read:
                 project.problems.append(project.origin(project.org).problem(
@@ -136,10 +130,7 @@ def _life_events(project: Project) -> None:
         return
     events = project.org.life_events
     origin = project.origin(project.org)
-    for index, name in enumerate(events):
-        if name in events[:index]:
-            project.problems.append(origin.problem(
-                "life_events", index, message=f"life_events[{index + 1}]: 人生大事「{name}」重复，请删掉一个"))
+    _repeated(project, "life_events", events, "人生大事")
     for service in project.services:
         for index, name in enumerate(service.life_events):
             where = f"{service.name} life_events[{index + 1}]"
@@ -147,20 +138,41 @@ def _life_events(project: Project) -> None:
                 project.problems.append(project.origin(service).problem(
                     "life_events", index, message=f"{where}: 人生大事「{name}」重复"))
             elif name not in events:
-                guess = difflib.get_close_matches(name, events, n=1, cutoff=0.3)
-                hint = (f"，是不是「{guess[0]}」？" if guess else f"，可选：{'、'.join(events)}" if events
-                        else "；先在 org.yaml 的 life_events 中列出")
+                hint = _choice_hint(name, events) if events else "；先在 org.yaml 的 life_events 中列出"
                 project.problems.append(project.origin(service).problem(
                     "life_events", index, message=f"{where}: 人生大事「{name}」不在 org.yaml 的 life_events 中{hint}"))
-    # Events as written, so that an item that failed validation still counts.
-    used = {str(name).strip() for origins in project.written_ids["service"].values() for o in origins
-            for name in (o.raw.get("life_events") if isinstance(o.raw.get("life_events"), list) else [])}
+    used = _written_by_items(project, "life_events")
     if "service" in project.read:
         for index, name in enumerate(events):
             if name not in used:
                 project.problems.append(origin.problem(
                     "life_events", index, warning=True,
                     message=f"人生大事「{name}」下没有服务事项，不会印在「按人生大事查找」中"))
+
+
+def _repeated(project: Project, field: str, names: list[str], noun: str) -> None:
+    """A name that an org.yaml list (categories, life_events) gives twice."""
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            project.problems.append(project.origin(project.org).problem(
+                field, index, message=f"{field}[{index + 1}]: {noun}「{name}」重复，请删掉一个"))
+
+
+def _choice_hint(name: str, choices: list[str]) -> str:
+    """What an item may have meant by a name not in an org.yaml list: the likeliest, or all."""
+    guess = difflib.get_close_matches(name, choices, n=1, cutoff=0.3)
+    return f"，是不是「{guess[0]}」？" if guess else f"，可选：{'、'.join(choices)}"
+
+
+def _written_by_items(project: Project, field: str) -> set[str]:
+    """The values of `field` (one, or a list) as the items wrote them: an item that failed
+    validation still counts when telling which of org.yaml's names no item uses."""
+    values = set()
+    for origins in project.written_ids["service"].values():
+        for origin in origins:
+            value = origin.raw.get(field)
+            values.update(str(v).strip() for v in (value if isinstance(value, list) else [value]))
+    return values
 
 
 def _missing_handler(project: Project, handler: str, service, printed: _Printed) -> str:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from booklet.files import write_atomic
+
 log = logging.getLogger(__name__)
 
 # Debian's fonts-noto-cjk ships these collections; face 2 of each is Simplified Chinese.
@@ -93,9 +95,7 @@ def _record(fonts_dir: Path) -> None:
         path = fonts_dir / font.filename
         stat = path.stat()
         entries[font.filename] = {"sha256": _digest(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-    partial = fonts_dir / (DIGESTS + ".part")
-    partial.write_text(json.dumps(entries, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(partial, fonts_dir / DIGESTS)
+    write_atomic(fonts_dir / DIGESTS, json.dumps(entries, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def install(fonts_dir: Path, sources: tuple[Path, ...] = SYSTEM_FONT_DIRS) -> list[Path]:
