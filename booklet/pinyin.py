@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from booklet.files import write_atomic
+from booklet import cachefile
 
 # pypinyin reads a surname as an ordinary word (单 → dan, 曾 → ceng). These are the readings
 # as surnames; two-character surnames first, so that 尉迟 wins over 尉.
@@ -84,12 +84,9 @@ class Readings:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._saved: dict[str, list[list[str]]] = {}
-        try:
-            saved = json.loads(path.read_text(encoding="utf-8")) if path else {}
-            if saved.get("pypinyin") == _version():  # another pypinyin may read a word otherwise
-                self._saved = saved["terms"]
-        except (OSError, ValueError, KeyError, AttributeError):
-            pass
+        saved = cachefile.read(path)
+        if isinstance(saved, dict) and saved.get("pypinyin") == _version():  # another may read a word otherwise
+            self._saved = _readings(saved.get("terms"))
         self._used: dict[str, list[list[str]]] = {}
         self._read: dict[str, list[list[str]]] = {}  # by `read_all`
 
@@ -126,8 +123,18 @@ class Readings:
         """The terms read in this build, for the next (those no longer used are forgotten)."""
         if self.path is not None and self._used != self._saved:
             with contextlib.suppress(OSError):  # the next build would only read them again
-                record = {"pypinyin": _version(), "terms": self._used}
-                write_atomic(self.path, json.dumps(record, ensure_ascii=False).encode())
+                cachefile.write(self.path, {"pypinyin": _version(), "terms": self._used})
+
+
+def _readings(terms) -> dict[str, list[list[str]]]:
+    """`terms` as `save` wrote them, or none: a term's reading is two lists of syllables."""
+    def reading(value) -> bool:
+        return (isinstance(value, list) and len(value) == 2
+                and all(isinstance(part, list) and all(isinstance(s, str) for s in part) for part in value))
+
+    if isinstance(terms, dict) and all(isinstance(t, str) and reading(r) for t, r in terms.items()):
+        return terms
+    return {}
 
 
 # Fewer terms than this are read here: a process of its own takes a third of a second to start.

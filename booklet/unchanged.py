@@ -9,13 +9,12 @@ written, has nothing to do: it repeats the warnings and stops.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from booklet import cachefile
 from booklet.data.diagnostics import Problem
-from booklet.files import write_atomic
 from booklet.manifest import Manifest, digest, tool
 from booklet.paths import CACHE
 
@@ -74,8 +73,7 @@ def remember(out_dir: Path, stamp: str, large_print: bool, files: list[str], pro
     record = _read(out_dir)
     record[_kind(large_print)] = {"data": stamp, "files": sorted(files),
                                   "problems": [dataclasses.asdict(p) for p in problems]}
-    text = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True)
-    write_atomic(out_dir / CACHE / FILENAME, text.encode("utf-8"))
+    cachefile.write(out_dir / CACHE / FILENAME, record)
 
 
 def _kind(large_print: bool) -> str:
@@ -83,8 +81,5 @@ def _kind(large_print: bool) -> str:
 
 
 def _read(out_dir: Path) -> dict:
-    try:
-        record = json.loads((out_dir / CACHE / FILENAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # none, or damaged: the data is read and checked as usual
-    return record if isinstance(record, dict) else {}
+    record = cachefile.read(out_dir / CACHE / FILENAME)
+    return record if isinstance(record, dict) else {}  # none, or damaged: the data is read and checked as usual

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from booklet import cachefile
+
 from conftest import run_cli
 from pdfread import page_texts
 
@@ -244,14 +246,13 @@ def _laid_out_since(cache: Path, before: set[Path], anchored: str = "") -> int:
 @pytest.fixture
 def demo_copy(demo_output: Path, workdir: Path) -> Path:
     """The demo data at ./data, and its build with the cache at ./output."""
-    import json
     import shutil
 
     from conftest import DEMO
 
     shutil.copytree(DEMO, workdir / "data")
     shutil.copytree(demo_output, workdir / "output")
-    cuts = json.loads((workdir / "output" / ".cache" / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
+    cuts = cachefile.read(workdir / "output" / ".cache" / "layout-a5.json")["cuts"]
     # 户籍与证明 (chapter 4) is long enough to be cut: its second segment starts inside
     # 无犯罪记录证明开具, at its 办理流程.
     assert cuts["chapter-4"] == ["service-wuzuifan-zhengming/5"], cuts
@@ -269,10 +270,9 @@ def test_an_edit_lays_out_again_only_the_segment_it_is_in(demo_copy: Path, workd
     cut before the heading of 农业综合服务中心, which is kept with the person after it (its
     look-ahead takes both: tests/test_flow.py), in the segment before that heading. Each lays out
     that segment alone, and the booklet comes out as a fresh build does."""
-    import json
 
     cache = workdir / "output" / ".cache"
-    cuts = json.loads((cache / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
+    cuts = cachefile.read(cache / "layout-a5.json")["cuts"]
     assert cuts["staff"] == ["staff-nongye"]
     directory = _laid_out_since(cache, set(), anchored="cadre-")
     before = set(cache.glob("*.json"))
@@ -291,13 +291,12 @@ def test_a_chapter_whose_segments_no_longer_fit_is_laid_out_whole_again(demo_cop
     conditions grow, in the first segment: 办理流程 no longer starts a page, and the first
     segment no longer ends where the second starts. The chapter is laid out whole again and cut
     elsewhere, and comes out as a fresh build does."""
-    import json
 
     conditions = "".join(f"      - 第 {n} 条受理条件，写得长一些，把后面的办理流程往下推。\n" for n in range(1, 4))
     last = "      - 因就业、出国（境）、入学等需要证明本人无犯罪记录的。\n"
     _edit(demo_copy / "services" / "huji-zhengming.yaml", last, last + conditions)
     assert run_cli("build", "--data", "data", "--out", "output").code == 0
-    cuts = json.loads((workdir / "output" / ".cache" / "layout-a5.json").read_text(encoding="utf-8"))["cuts"]
+    cuts = cachefile.read(workdir / "output" / ".cache" / "layout-a5.json")["cuts"]
     assert cuts["chapter-4"] != ["service-wuzuifan-zhengming/5"]
     _same_as_a_fresh_build(workdir)
 

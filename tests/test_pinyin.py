@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from booklet import pinyin
+from booklet import cachefile, pinyin
 
 TERMS = ["最低生活保障", "单亲家庭补助", "低保", "残疾人证", "Wi-Fi 申请", "曾用名变更"]
 
@@ -37,7 +37,7 @@ def test_readings_kept_from_the_last_build_are_not_worked_out_again(tmp_path: Pa
 
 def test_readings_of_another_pypinyin_are_read_again(tmp_path: Path, monkeypatch):
     path = tmp_path / "pinyin.json"
-    path.write_text('{"pypinyin": "0.0", "terms": {"低保": [["x"], ["x1"]]}}', encoding="utf-8")
+    cachefile.write(path, {"pypinyin": "0.0", "terms": {"低保": [["x"], ["x1"]]}})
     assert pinyin.Readings(path).initial("低保") == "D"
 
 
@@ -59,4 +59,4 @@ def test_many_terms_are_read_in_a_process_of_their_own_and_order_the_same(tmp_pa
     assert not loaded
     here = pinyin.Readings()
     assert keys == [[list(here.sort_key(t)), here.initial(t)] for t in terms]
-    assert sorted(json.loads((tmp_path / "pinyin.json").read_text(encoding="utf-8"))["terms"]) == sorted(terms)
+    assert sorted(cachefile.read(tmp_path / "pinyin.json")["terms"]) == sorted(terms)

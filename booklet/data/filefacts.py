@@ -8,12 +8,11 @@ judge a file unchanged, and worked out afresh once either differs.
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any, Callable
 
-from booklet.files import write_atomic
+from booklet import cachefile
 
 _VERSION = 1  # bump when a fact's meaning or form changes
 
@@ -25,13 +24,9 @@ class FileFacts:
         self.store = store
         self._files: dict[str, dict[str, Any]] = {}
         self._changed = False
-        if store is not None:
-            try:
-                saved = json.loads(store.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                saved = {}
-            if isinstance(saved, dict) and saved.get("version") == _VERSION:
-                self._files = saved.get("files", {})
+        saved = cachefile.read(store)
+        if isinstance(saved, dict) and saved.get("version") == _VERSION and isinstance(saved.get("files"), dict):
+            self._files = {path: entry for path, entry in saved["files"].items() if isinstance(entry, dict)}
 
     def known(self, path: Path, fact: str) -> bool:
         """Whether the `fact` about the file at `path` is remembered, the file as it was."""
@@ -59,7 +54,7 @@ class FileFacts:
         if self.store is None or not self._changed:
             return
         try:
-            write_atomic(self.store, json.dumps({"version": _VERSION, "files": self._files}).encode())
+            cachefile.write(self.store, {"version": _VERSION, "files": self._files})
         except OSError:
             return
         self._changed = False

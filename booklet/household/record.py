@@ -2,25 +2,21 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 
-from booklet.files import write_atomic
+from booklet import cachefile
 
 
 class Record:
     """Where each flow was cut (household/flow.py), and each item's height (household/measure.py):
     by its key, and by its anchor for an item that has changed since. One per edition
     (`variant`): their pages differ. A record that cannot be read, or is not what this code
-    writes, is forgotten: the next build only lays out more."""
+    writes, is forgotten (booklet/cachefile.py): the next build only lays out more."""
 
     def __init__(self, cache: Path | None, variant: str) -> None:
         self.variant = variant
         self.path = cache / f"layout-{variant}.json" if cache else None
-        try:
-            saved = json.loads(self.path.read_text(encoding="utf-8")) if self.path else {}
-        except (OSError, ValueError):
-            saved = {}
+        saved = cachefile.read(self.path)
         if not isinstance(saved, dict):
             saved = {}
         self.cuts: dict[str, list[str]] = _mapping(saved.get("cuts"), lambda v: isinstance(v, list)
@@ -33,7 +29,7 @@ class Record:
             return
         record = {"cuts": self.cuts, "heights": self.heights, "last": self.last}
         with contextlib.suppress(OSError):  # the next build would only lay out more
-            write_atomic(self.path, json.dumps(record, ensure_ascii=False).encode())
+            cachefile.write(self.path, record)
 
 
 def _is_number(value) -> bool:
