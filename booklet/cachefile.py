@@ -7,6 +7,7 @@ line saying so, and is worked out again, as if there had been none.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -21,20 +22,32 @@ def read(path: Path | None) -> Any:
     if path is None:
         return None
     try:
-        sealed = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        raw = path.read_bytes()
+    except OSError:  # none yet, or none to be had (the output folder is a file): as if none
         return None
-    except (OSError, ValueError):
-        return _spoilt(path)
-    if not isinstance(sealed, dict) or sealed.get("sha256") != _digest(sealed.get("content")):
-        return _spoilt(path)
-    return sealed["content"]
+    try:
+        return opened(raw)
+    except (ValueError, RecursionError):  # RecursionError: garbage nested thousands deep
+        _spoilt(path)
+        return None
 
 
 def write(path: Path, content: Any) -> None:
     """Keep `content` (JSON-able) at `path`, whole or not at all. OSError if it cannot be."""
-    sealed = {"sha256": _digest(content), "content": content}
-    write_atomic(path, json.dumps(sealed, ensure_ascii=False).encode("utf-8"))
+    write_atomic(path, sealed(content))
+
+
+def sealed(content: Any) -> bytes:
+    """`content` as JSON, with the digest that `opened` checks."""
+    return json.dumps({"sha256": _digest(content), "content": content}, ensure_ascii=False).encode("utf-8")
+
+
+def opened(raw: bytes) -> Any:
+    """The content of what `sealed` gave; ValueError if it is not that, whole."""
+    record = json.loads(raw.decode("utf-8"))
+    if not isinstance(record, dict) or record.get("sha256") != _digest(record.get("content")):
+        raise ValueError("not as written")
+    return record["content"]
 
 
 def _digest(content: Any) -> str:
@@ -42,9 +55,6 @@ def _digest(content: Any) -> str:
 
 
 def _spoilt(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):  # not deleted: it fails its digest again next time
         path.unlink(missing_ok=True)
-    except OSError:
-        pass  # a folder in its place, say: it is not read again either way
     logging.getLogger("booklet").warning(f"缓存文件 {path.name} 已损坏，已删除并重新生成")
-    return None

@@ -14,6 +14,7 @@ import typer
 
 from booklet import __version__
 from booklet.data.diagnostics import summary
+from booklet.oserror import said
 from booklet.paths import CACHE
 from booklet.status import Exit
 
@@ -55,7 +56,6 @@ def _checked(data: Path, strict: bool, out: Path | None = None):
     What the checks learn of the photos is kept in `out`'s cache folder, if given.
     """
     from booklet.data.checks import check_data
-    from booklet.pdf.fonts import FontsMissing
 
     if not data.is_dir():  # the command line names no data folder: not a problem of the data
         from booklet.data.load import not_a_data_folder
@@ -64,13 +64,23 @@ def _checked(data: Path, strict: bool, out: Path | None = None):
         raise typer.Exit(Exit.USAGE)
     if out is not None:
         _apart(data, out)
+    _fonts_ready()
+    project = check_data(data, out / CACHE if out is not None else None)
+    _report_problems(project.problems, strict)
+    return project
+
+
+def _fonts_ready() -> None:
+    """Exit unless the fonts are in fonts/ as the set-up put them: what is checked against
+    them, and printed, depends on them."""
+    from booklet.paths import FONTS
+    from booklet.pdf.fonts import FontsMissing, require
+
     try:
-        project = check_data(data, out / CACHE if out is not None else None)
+        require(FONTS)
     except FontsMissing as exc:
         _err(f"错误：{exc}")
         raise typer.Exit(Exit.SETUP) from None
-    _report_problems(project.problems, strict)
-    return project
 
 
 def _apart(data: Path, out: Path) -> None:
@@ -122,6 +132,7 @@ def build(
     from booklet.unchanged import fingerprint, last_build, remember
 
     _apart(data, out)
+    _fonts_ready()  # the fingerprint includes them
     stamp = fingerprint(data, large_print) if data.is_dir() else None
     if stamp is not None and not force and (last := last_build(out, stamp, large_print)) is not None:
         _report_problems(last.problems, strict)  # as the check gave them: the data is the same
@@ -195,15 +206,18 @@ def cards(
 @app.command()
 def release(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
     """把当前数据记为已印发的版次（org.yaml 中的 edition），供以后 changes 比较。"""
+    from booklet.data.released import FOLDER, ReleaseBroken
     from booklet.editions import EditionError
     from booklet.editions import release as record
 
     project = _checked(data, strict, out)
     try:
         path = record(project)
-    except EditionError as exc:
+    except (EditionError, ReleaseBroken) as exc:
         _err(f"错误：{exc}")
         raise typer.Exit(Exit.INVALID_DATA) from None
+    except OSError as exc:
+        _unwritable(exc, data / FOLDER, "这一版没有记录下来")
     edition = project.org.edition
     typer.echo(f"已记录第 {edition.number} 版（{edition.date}）：{path}。请把这个文件和数据一起保存。")
 
@@ -212,13 +226,17 @@ def release(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
 def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
     """与上次 release 的版次比较：列出人员和事项的变化、需要重印的门牌和联系卡，并生成变更告知单。"""
     from booklet.build import write
-    from booklet.data.released import last_release
+    from booklet.data.released import ReleaseBroken, last_release
     from booklet.editions import compare
     from booklet.notice import FILENAME, render_notice
     from booklet.outputs import Report
 
     project = _checked(data, strict, out)
-    before = last_release(project.data_dir)
+    try:
+        before = last_release(project.data_dir)
+    except ReleaseBroken as exc:
+        _err(f"错误：{exc}")
+        raise typer.Exit(Exit.INVALID_DATA) from None
     if before is None:
         _err("错误：还没有发布过版次。一本通印好后请先运行 booklet release，以后才能比较变化。")
         raise typer.Exit(Exit.INVALID_DATA)
@@ -271,14 +289,18 @@ def import_roster(
     apply: Annotated[bool, typer.Option("--apply", help="把变化写入 cadres.yaml（保留原有注释和顺序）。")] = False,
 ) -> None:
     """从 Excel 花名册导入干部：先列出会有哪些变化；加 --apply 才写入 cadres.yaml。"""
+    from booklet.data.load import CADRES_FILE
     from booklet.roster import RosterError, plan
     from booklet.roster import apply as write_roster
 
     project = _checked(data, strict=False)
     try:
         result = plan(project, roster)
-    except (RosterError, OSError) as exc:
+    except RosterError as exc:
         _err(f"错误：{exc}")
+        raise typer.Exit(Exit.INVALID_DATA) from None
+    except OSError as exc:
+        _err(f"错误：无法读取花名册 {roster}：{said(exc)}")
         raise typer.Exit(Exit.INVALID_DATA) from None
     for problem in result.problems:
         _err(problem)
@@ -291,10 +313,19 @@ def import_roster(
         typer.echo("花名册与 cadres.yaml 一致，没有变化。")
         return
     if apply:
-        write_roster(project, result)
+        try:
+            write_roster(project, result)
+        except OSError as exc:
+            _unwritable(exc, data / CADRES_FILE, "cadres.yaml 没有改动")
         typer.echo("已写入 cadres.yaml。请运行 make check 检查，再 make booklet。")
     else:
         typer.echo("以上变化尚未写入；确认无误后加 --apply 再运行一次。")
+
+
+def _unwritable(exc: OSError, where: Path, kept: str) -> None:
+    """A data folder that cannot be written (read-only, full): say where, and that nothing changed."""
+    _err(f"错误：无法写入 {where}：{said(exc)}；{kept}")
+    raise typer.Exit(Exit.WRITE_FAILED) from None
 
 
 def _known(project, station: str | None, cadre: str | None) -> None:
@@ -326,7 +357,7 @@ def _produce(make, out: Path):
         _err("未生成任何文件，原有文件保持不变。")
         raise typer.Exit(Exit.RENDER_FAILED) from None
     except OSError as exc:
-        _err(f"错误：无法写入输出目录 {out}：{exc.strerror or exc}")
+        _err(f"错误：无法写入输出目录 {out}：{said(exc)}")
         raise typer.Exit(Exit.WRITE_FAILED) from None
     for name in report.ignored:
         _err(f"警告：{out / MANIFEST} 中的「{name}」不是输出目录里的文件，已忽略（这个记录文件可能被改动过）")

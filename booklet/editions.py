@@ -7,14 +7,14 @@ changed; and so which plates and cards to reprint and whether the booklet needs 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from booklet import cachefile
 from booklet.data.load import Project
 from booklet.data.model import Cadre, Service, Station, label
-from booklet.data.released import edition_path
+from booklet.data.released import edition_path, read_release
 from booklet.files import write_atomic
 
 # What a plate and a card show of a person (the plate also shows the photo).
@@ -43,17 +43,18 @@ def snapshot(project: Project) -> dict[str, Any]:
 
 
 def release(project: Project) -> Path:
-    """Record the data now as the printed edition named in org.yaml."""
+    """Record the data now as the printed edition named in org.yaml. ReleaseBroken if the
+    edition's file is there but not as release wrote it; OSError if it cannot be written."""
     edition = project.org.edition
     path = edition_path(project.data_dir, edition.number)
     now = snapshot(project)
     if path.exists():
-        if json.loads(path.read_text(encoding="utf-8")) == now:
+        if read_release(path) == now:
             return path
         raise EditionError(
             f"第 {edition.number} 版已经发布过，数据也已改变：出新版时请先把 org.yaml 的 edition 改为"
             f"第 {edition.number + 1} 版和新的日期，再运行 release")
-    write_atomic(path, json.dumps(now, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+    write_atomic(path, cachefile.sealed(now))
     return path
 
 

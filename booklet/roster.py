@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,15 +112,33 @@ def _save(book) -> bytes:
     return buffer.getvalue()
 
 
+EXCEL_ROWS = 1_048_576  # the most a sheet can have
+MAX_ROWS = 10_000  # a county's staff several times over
+
+
 def read(path: Path) -> tuple[str, list[Row]]:
     """The first sheet's name, and its rows as text with merged cells filled in."""
     from openpyxl import load_workbook
 
+    if not path.is_file():
+        raise RosterError(f"{path} 不存在或不是文件：请写花名册 Excel 文件的路径，如 花名册.xlsx")
     try:
         book = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise RosterError(f"{path} 不是能打开的 Excel 文件（.xlsx）：{exc}") from None
+    except OSError:
+        raise  # the file could not be read: the caller says why
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook, in English
+        logging.getLogger("booklet").debug("openpyxl: %s", exc)
+        raise RosterError(f"{path} 不是能打开的 Excel 文件（.xlsx）：请在 Excel 或 WPS 中打开它，"
+                          "另存为「Excel 工作簿（*.xlsx）」后再导入") from None
     sheet = book.worksheets[0]
+    if sheet.max_row > EXCEL_ROWS:
+        raise RosterError(f"{path} 工作表「{sheet.title}」写到了第 {sheet.max_row} 行，超出了 Excel 的行数上限"
+                          f"（{EXCEL_ROWS} 行）：这个文件已损坏，请在 Excel 或 WPS 中另存一份再导入")
+    if sheet.max_row > MAX_ROWS:
+        # Every row down to the last is read, cell by cell: a stray mark at the foot of the
+        # sheet would cost minutes and gigabytes for nothing.
+        raise RosterError(f"{path} 工作表「{sheet.title}」有 {sheet.max_row} 行，花名册最多 {MAX_ROWS} 行："
+                          "如果表格下方有不用的内容或格式，请选中这些行删除后再导入")
     merged = {}
     for cells in sheet.merged_cells.ranges:
         value = sheet.cell(cells.min_row, cells.min_col).value

@@ -107,6 +107,7 @@ def test_install_extracts_nothing_when_the_fonts_are_there():
 def test_a_font_cut_short_is_refused_and_put_back_by_the_set_up(tmp_path, monkeypatch):
     import shutil
 
+    from booklet import paths
     from booklet.data import checks
 
     from conftest import run_cli
@@ -117,6 +118,7 @@ def test_a_font_cut_short_is_refused_and_put_back_by_the_set_up(tmp_path, monkey
     regular = copy / "NotoSansCJKsc-Regular.otf"
     regular.write_bytes(regular.read_bytes()[:1_000_000])
     monkeypatch.setattr(checks, "FONTS", copy)
+    monkeypatch.setattr(paths, "FONTS", copy)  # as the command line reads it
 
     result = run_cli("check", "--data", str(MINIMAL))
 

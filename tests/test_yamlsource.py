@@ -44,3 +44,18 @@ def test_problems_point_at_the_node(tmp_path):
     # A missing field points at the record that lacks it.
     assert str(doc.problem(("cadres", 0, "post"), "缺")) == "data/a.yaml:2:5: 缺"
     assert str(doc.problem(("cadres", 0, "materials"), "键", at_key=True)) == "data/a.yaml:3:5: 键"
+
+
+def test_a_quote_never_closed_is_reported_where_it_opens_not_at_the_end(tmp_path):
+    path = tmp_path / "a.yaml"
+    for text, where, quote in [
+        ("cadres:\n  - id: a\n    name: \"张三\n    post: x\n" + "    duties: y\n" * 40, "3:11", '"'),
+        ("cadres:\n  - id: a\n    name: '张三\n    post: x\n", "3:11", "'"),
+        ("a: 1\nb: [\"x, y]\nc: 2\n", "2:5", '"'),
+    ]:
+        path.write_text(text, encoding="utf-8")
+        doc, problems = read_yaml(path, "data/a.yaml")
+        assert doc is None
+        assert [str(p) for p in problems] == [(
+            f"data/a.yaml:{where}: YAML 格式错误：这里的引号「{quote}」没有配对的结束引号，"
+            f"从这里到文件末尾都被当成了一个值：请在这个值的末尾补上「{quote}」")]

@@ -7,18 +7,20 @@ from collections import defaultdict
 from pathlib import Path
 
 import yaml
+from pydantic import TypeAdapter, ValidationError
 
 from booklet.data import photos
 from booklet.data.diagnostics import field_path
 from booklet.data.filefacts import FileFacts
-from booklet.data.load import Project, load, record_name
-from booklet.data.model import missing_elements
+from booklet.data.load import REFERENCES, Project, load, record_name
+from booklet.data.model import Id, missing_elements
 from booklet.data.released import last_release
 from booklet.paths import FONTS
 from booklet.pdf import fonts
 
 FACTS = "files.json"  # in the cache folder
 _KIND_NAMES = {"station": "站所", "cadre": "干部", "service": "服务事项"}
+_ID = TypeAdapter(Id)
 
 
 def check_data(data_dir: Path, cache: Path | None = None) -> Project:
@@ -67,15 +69,44 @@ def _dangling(project: Project, kind: str, value: str) -> str | None:
     text = f"{_KIND_NAMES[kind]}编号「{value}」不存在"
     written = list(project.written_ids[kind])
     folded = [w for w in written if _fold(w) == _fold(value)]
-    valid = {r.id for r in {"station": project.stations, "cadre": project.cadres, "service": project.services}[kind]}
-    if folded and folded[0] not in valid:
+    malformed = _malformed(project, kind)
+    if folded and folded[0] in malformed:
         return None  # the id itself is malformed (「Li Si」 for lisi), and already reported as such
+    if malformed and not {_fold(w) for w in malformed} <= _named(project, kind):
+        # A malformed id that no reference names (「民政办」 where they all still say minzheng)
+        # is likelier the one meant than a look-alike: once it is mended, they are checked.
+        return None
     guess = folded or difflib.get_close_matches(value, written, n=1, cutoff=0.6)
     return text + (f"，是不是「{guess[0]}」？" if guess else "")
 
 
 def _fold(identifier: str) -> str:
     return "".join(c for c in identifier.lower() if c.isalnum())
+
+
+def _malformed(project: Project, kind: str) -> list[str]:
+    """The ids of `kind` written wrong (「民政办」, 「Li Si」), each already an error of its own."""
+    malformed = []
+    for written, origins in project.written_ids[kind].items():
+        try:
+            for origin in origins:
+                _ID.validate_python(origin.raw["id"])
+        except ValidationError:
+            malformed.append(written)
+    return malformed
+
+
+def _named(project: Project, kind: str) -> set[str]:
+    """The ids of `kind` the references name, folded, in every record as written, valid or not."""
+    names = set()
+    for owner, fields in REFERENCES.items():
+        for origins in project.written_ids[owner].values():
+            for origin in origins:
+                for field, named in fields.items():
+                    value = origin.raw.get(field) if named == kind else None
+                    names.update(_fold(v) for v in (value if isinstance(value, list) else [value])
+                                 if isinstance(v, str))
+    return names
 
 
 def _references(project: Project) -> None:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import difflib
+import logging
+import re
 import types
 import typing
 import unicodedata
@@ -34,9 +36,16 @@ class Problem:
 
 def shown(text: str) -> str:
     """`text` as a terminal may print it: an invisible or direction-changing character (a
-    zero-width space, U+202E, which turned the rest of the line around) written as `U+202E`."""
+    zero-width space, U+202E, which turned the rest of the line around) written as `U+202E`,
+    and a value quoted in it that runs to pages (a duty of 100,000 characters) cut short."""
+    text = _QUOTED_AT_LENGTH.sub(lambda m: f"「{m[1][:_QUOTED_KEPT]}…（共 {len(m[1])} 个字）」", text)
     return "".join(f"U+{ord(c):04X}" if unicodedata.category(c) in ("Cf", "Cc") and c not in "\t" else c
                    for c in text)
+
+
+# A quoted value this long is shown by its start: the clerk finds the rest from the line number.
+_QUOTED_KEPT = 40
+_QUOTED_AT_LENGTH = re.compile(rf"「([^「」]{{{_QUOTED_KEPT + 20},}})」")
 
 
 def summary(problems: list[Problem]) -> str:
@@ -134,8 +143,10 @@ def describe(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
     if kind == "string_pattern_mismatch":
         return field, f"「{value}」{_PATTERN_HINTS.get(str(name), '格式不对')}", False
     template = _TEMPLATES.get(kind)
-    if template is None:
-        return field, error["msg"], False
+    if template is None:  # pydantic's own words are English: said in ours, with the value
+        logging.getLogger("booklet").debug("pydantic: %s", error["msg"])
+        return field, f"「{value}」不能用在这里：请对照 README 中这个字段的写法" if isinstance(value, str) \
+            else "写法不对：请对照 README 中这个字段的写法", False
     return field, template.format(input=value, **ctx), False
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from booklet.data.diagnostics import Problem, describe, suggestion
 from booklet.data.filefacts import FileFacts
@@ -20,6 +21,8 @@ ORG_FILE = "org.yaml"
 STATIONS_FILE = "stations.yaml"
 CADRES_FILE = "cadres.yaml"
 SERVICES_DIR = "services"
+REFERENCES = {"cadre": {"station": "station"}, "service": {"station": "station", "handlers": "cadre"}}
+"""By kind of record, its fields that name another record, and the kind they name."""
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -184,14 +187,14 @@ def _records(project: Project, doc: Document, wrapper: type[BaseModel], key: str
             # not also a dangling reference everywhere the id is used.
             written = "".join(c for c in raw["id"].strip() if unicodedata.category(c) not in ("Cc", "Cf"))
             project.written_ids[kind].setdefault(written, []).append(Origin(doc, (key, index)))
-        record = _validate(project, doc, (key, index), model, context, who=record_name(raw, index))
+        record = _validate(project, doc, (key, index), model, context, who=record_name(raw, index), kind=kind)
         if record is not None:
             records.append(record)
     return records
 
 
 def _validate(project: Project, doc: Document, loc: tuple[str | int, ...], model: type[R],
-              context: dict[str, Any], who: str) -> R | None:
+              context: dict[str, Any], who: str, kind: str = "") -> R | None:
     raw = doc.value
     for step in loc:
         raw = raw[step]
@@ -205,6 +208,8 @@ def _validate(project: Project, doc: Document, loc: tuple[str | int, ...], model
         for error in errors:
             if error["type"] == "missing" and tuple(error["loc"]) in meant:
                 continue
+            if _names_a_malformed_id(project, kind, error):
+                continue
             field_name, message, at_key = describe(error, model)
             subject = " ".join(part for part in (who, field_name) if part)
             text = f"{subject}: {message}" if subject else message
@@ -212,6 +217,16 @@ def _validate(project: Project, doc: Document, loc: tuple[str | int, ...], model
         return None
     project._origins[id(record)] = Origin(doc, loc)
     return record
+
+
+def _names_a_malformed_id(project: Project, kind: str, error: ErrorDetails) -> bool:
+    """Whether `error` is a reference failing the id check only because it names, as written,
+    a record whose id is itself malformed (`station: 民政办` for `id: 民政办`): the one error
+    on that id says it, not one more at every place that names it."""
+    loc = error["loc"]
+    named = REFERENCES.get(kind, {}).get(loc[0]) if loc else None
+    return (named is not None and error["type"] == "booklet"
+            and error.get("input") in project.written_ids[named])
 
 
 def record_name(raw: Any, index: int | str) -> str:

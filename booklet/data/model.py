@@ -105,6 +105,8 @@ def _whole_number(value: Any) -> Any:
         digits = halfwidth(value.strip())
         if not re.fullmatch(r"\d+", digits):
             raise PydanticCustomError("booklet", "「{value}」应为整数，请用阿拉伯数字写，如 3", {"value": value})
+        if len(digits) > 9:  # no count here runs to a billion; Python refuses past 4,300 digits
+            raise PydanticCustomError("booklet", "「{value}」这个数太大了", {"value": value})
         return int(digits)
     return value
 
@@ -204,7 +206,7 @@ class Record(BaseModel):
 
 
 class Edition(Record):
-    number: Annotated[Count, Field(ge=1)]
+    number: Annotated[Count, Field(ge=1, le=999)]
     """版次，如 1 表示第 1 版。"""
     date: Date
     """版次日期，写作 2026-11-01；也是 PDF 的创建日期。"""

@@ -50,7 +50,10 @@ def resolve(data_dir: Path, relative: str) -> Path:
     if Path(relative).is_absolute():
         raise PhotoError(f"照片路径「{relative}」请写成 {data_dir} 下的相对路径，如 photos/zhangsan.jpg")
     root = data_dir.resolve()
-    path = (root / relative).resolve()
+    try:
+        path = (root / relative).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python before 3.13 on a loop of links
+        raise PhotoError(f"照片「{relative}」是链接，而且链接绕成了一个圈，指不到照片文件：请换成照片文件本身") from None
     if not path.is_relative_to(root):
         if ".." in Path(relative).parts:
             raise PhotoError(f"照片路径「{relative}」不在 {data_dir} 目录内：请把照片放进 {data_dir}/photos/")

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from booklet.data.diagnostics import Problem
+from booklet.oserror import said
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -83,7 +84,7 @@ def read_yaml(path: Path, display: str) -> tuple[Document | None, list[Problem]]
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(display, None, None, f"无法读取文件：{exc.strerror}")]
+        return None, [Problem(display, None, None, f"无法读取文件：{said(exc)}")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -162,7 +163,6 @@ _SYNTAX_HINTS = (
     ("could not find expected ':'", "缺少「: 」，或上一行的缩进不对"),
     ("found undefined alias", "引用了未定义的锚点（*）"),
     ("expected <block end>, but found", "格式不对：可能是上面某行的引号没有配对，或同一层的字段没有对齐"),
-    ("found unexpected end of stream", "引号没有配对"),
     ("found unknown escape character", "双引号里的反斜杠 \\ 要写成 \\\\，或改用单引号"),
     ("but found another document", "一个文件只能有一份数据，请删掉多余的「---」"),
 )
@@ -182,6 +182,13 @@ _LINE_HINTS = (
 
 
 def _syntax_problem(display: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    if _runs_to_end(exc):
+        # The scanner notices only at the end of the file: the mistake is where the quote opened.
+        mark = exc.context_mark
+        quote = text[mark.index]
+        return Problem(display, mark.line + 1, mark.column + 1,
+                       f"YAML 格式错误：这里的引号「{quote}」没有配对的结束引号，从这里到文件末尾都被当成了"
+                       f"一个值：请在这个值的末尾补上「{quote}」")
     mark = exc.problem_mark or exc.context_mark
     if mark is not None:
         lines = text.splitlines()
@@ -200,6 +207,17 @@ def _syntax_problem(display: str, text: str, exc: yaml.MarkedYAMLError) -> Probl
     return Problem(display, mark.line + 1, mark.column + 1, message)
 
 
+def _runs_to_end(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether a quoted value is never closed: the file ended inside it."""
+    return (exc.context == "while scanning a quoted scalar" and exc.context_mark is not None
+            and "found unexpected end of stream" in (exc.problem or ""))
+
+
+# No data file nests deeper than a service's steps in an item in a list (5); a value nested
+# hundreds deep is a mistake, and walking it would exhaust Python's stack.
+_DEEPEST = 20
+
+
 class _Builder:
     """Turns a node tree into plain values, every scalar as written, noting what YAML would
     silently drop: a duplicate key, or text after a `#` taken for a comment."""
@@ -209,15 +227,19 @@ class _Builder:
         self.text = text
         self.problems: list[Problem] = []
 
-    def build(self, node: yaml.Node) -> Any:
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
         if isinstance(node, yaml.ScalarNode):
             if not node.style:  # plain: None from PyYAML, "" from libyaml
                 self._check_comment(node)
                 if node.value in _NULLS:
                     return None
             return node.value
+        if depth == _DEEPEST:  # said once, where it goes too deep; what is inside is not read
+            self._add(node, f"数据嵌套超过 {_DEEPEST} 层：这里的列表或字段套得太深了，数据文件不会这样写，"
+                            "请检查缩进和方括号、花括号是否配对")
+            return None
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item) for item in node.value]
+            return [self.build(item, depth + 1) for item in node.value]
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -227,7 +249,7 @@ class _Builder:
             if key in result:
                 self._add(key_node, f"字段「{key}」重复出现：请删掉一个")
                 continue
-            result[key] = self.build(value_node)
+            result[key] = self.build(value_node, depth + 1)
         return result
 
     def _check_comment(self, node: yaml.ScalarNode) -> None:

@@ -13,10 +13,11 @@ import os
 import sys
 
 from booklet.paths import FONTS, ROOT
+from booklet.pdf.fonts import CONFIG
 
-if "weasyprint.text.fonts" in sys.modules and os.environ.get("FONTCONFIG_FILE") != str(FONTS / "fonts.conf"):
+if "weasyprint.text.fonts" in sys.modules and os.environ.get("FONTCONFIG_FILE") != str(FONTS / CONFIG):
     raise RuntimeError("WeasyPrint was imported before booklet.pdf.engine: the machine's fonts would leak in")
-os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
+os.environ["FONTCONFIG_FILE"] = str(FONTS / CONFIG)
 # fontconfig's cache of those fonts (fonts.conf: `<cachedir prefix="xdg">`) kept in the project,
 # not in the home folder, where it outlived a font replaced in fonts/ and changed the output.
 os.environ["XDG_CACHE_HOME"] = str(ROOT / ".cache")

@@ -37,6 +37,7 @@ FONT_FILES = (
 
 # In fonts/, beside the fonts: what the set-up wrote, to tell a font cut short or replaced since.
 DIGESTS = "digests.json"
+CONFIG = "fonts.conf"
 
 
 class FontsMissing(Exception):
@@ -51,6 +52,7 @@ def missing(fonts_dir: Path) -> list[Path]:
 def require(fonts_dir: Path) -> None:
     """FontsMissing unless every font is in `fonts_dir` as the set-up wrote it: a font cut short
     printed every regular character in bold, and passed every check."""
+    _configured(fonts_dir)
     absent = missing(fonts_dir)
     if absent:
         names = "、".join(p.name for p in absent)
@@ -62,6 +64,14 @@ def require(fonts_dir: Path) -> None:
     if changed:
         raise FontsMissing(f"{fonts_dir} 中的字体 {'、'.join(changed)} 与安装时不同（已损坏或被替换）："
                            "请运行 make booklet（或 booklet fonts）重新安装")
+
+
+def _configured(fonts_dir: Path) -> None:
+    """FontsMissing unless fontconfig's file, part of the project (the set-up does not make
+    it), is there: it is what confines the renderer to these fonts."""
+    if not (fonts_dir / CONFIG).is_file():
+        raise FontsMissing(f"{fonts_dir / CONFIG} 不见了：它是项目自带的文件，不是安装出来的；"
+                           f"请用 git checkout -- fonts/{CONFIG} 恢复，或重新下载项目")
 
 
 def _recorded(fonts_dir: Path) -> dict:
@@ -106,6 +116,7 @@ def install(fonts_dir: Path, sources: tuple[Path, ...] = SYSTEM_FONT_DIRS) -> li
     """
     from fontTools.ttLib import TTCollection
 
+    _configured(fonts_dir)
     written = []
     recorded = _recorded(fonts_dir)
     for font in FONT_FILES:
