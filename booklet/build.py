@@ -15,6 +15,7 @@ from booklet.data.load import Project
 from booklet.data.model import PaperSize
 from booklet.files import Staged, Staging, check_inside, inside, locked, put_in_place, write_atomic
 from booklet.household import book
+from booklet.journal import Move, finish_moving, moving
 from booklet.manifest import Manifest, digest, tool
 from booklet.outputs import Output, Report, Written
 from booklet.paths import CACHE
@@ -53,16 +54,23 @@ def build(project: Project, out_dir: Path, *, large_print: bool = False, force: 
 def _build(project: Project, out_dir: Path, large_print: bool, force: bool,
            progress: Callable[[int, int], None] | None) -> Report:
     manifest = Manifest.load(out_dir)
+    finished, finished_now = finish_moving(out_dir)  # by a build killed as it put its files in place
+    for move in finished:
+        manifest.record(move.filename, move.inputs, move.sha256)
     units = _units(project, large_print)
     stale = [u for u in units if force or not all(manifest.fresh(out_dir, f, u.inputs) for f in u.files)]
     cache = None if force else out_dir / CACHE  # --force: everything laid out afresh
     with Staging.under(out_dir) as staging:
         staged = {s.filename: s for s in _render(project, stale, large_print, cache, staging, progress)}
         check_inside(out_dir, list(staged))
-        report = Report(written=[Written(put_in_place(s, out_dir), s.pages, s.size) for s in staged.values()])
-    for unit in stale:
-        for filename in unit.files:
-            manifest.record(filename, unit.inputs, staged[filename].sha256)
+        inputs = {f: u.inputs for u in stale for f in u.files}
+        moves = [Move(f, s.path.name, s.sha256, inputs[f]) for f, s in staged.items()]
+        with moving(out_dir, staging, moves):
+            report = Report(written=[Written(put_in_place(s, out_dir), s.pages, s.size) for s in staged.values()])
+            for move in moves:
+                manifest.record(move.filename, move.inputs, move.sha256)
+            manifest.save(out_dir)
+    report.finished = finished_now
     report.unchanged = [f for u in units if u not in stale for f in u.files]
     report.ignored = manifest.ignored
     if not large_print:

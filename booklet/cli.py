@@ -16,7 +16,7 @@ from booklet import __version__
 from booklet.data.diagnostics import summary
 from booklet.oserror import said
 from booklet.paths import CACHE
-from booklet.status import Exit
+from booklet.status import Exit, SetupMissing
 
 app = typer.Typer(
     help="便民服务一本通生成器：从 data/ 中的 YAML 数据生成一本通、便民身份证和联系卡 PDF。",
@@ -65,7 +65,11 @@ def _checked(data: Path, strict: bool, out: Path | None = None):
     if out is not None:
         _apart(data, out)
     _fonts_ready()
-    project = check_data(data, out / CACHE if out is not None else None)
+    try:
+        project = check_data(data, out / CACHE if out is not None else None)
+    except SetupMissing as exc:  # a program the checks run (djpeg)
+        _err(f"错误：{exc}")
+        raise typer.Exit(Exit.SETUP) from None
     _report_problems(project.problems, strict)
     return project
 
@@ -359,6 +363,9 @@ def _produce(make, out: Path):
     except OSError as exc:
         _err(f"错误：无法写入输出目录 {out}：{said(exc)}")
         raise typer.Exit(Exit.WRITE_FAILED) from None
+    if report.finished:
+        _err(f"上次生成在放入文件时被中断，只放好了一部分；已把其余 {len(report.finished)} 个文件放好："
+             + "、".join(report.finished))
     for name in report.ignored:
         _err(f"警告：{out / MANIFEST} 中的「{name}」不是输出目录里的文件，已忽略（这个记录文件可能被改动过）")
     written = report.written
@@ -404,7 +411,9 @@ def version() -> None:
 def _interrupted(signum: int, frame: object) -> None:
     """Ctrl-C, or SIGTERM (a shutdown, `kill`): the build stops where it is. Nothing is put in
     place before everything is rendered (build.py), and the pool stops its processes."""
-    _err("已中断，原有文件保持不变。")
+    from booklet import journal
+
+    _err("已中断：这次生成的文件已全部放好。" if journal.stopped_when_placed else "已中断，原有文件保持不变。")
     raise KeyboardInterrupt  # Typer's: exit status 130 (status.Exit.INTERRUPTED)
 
 

@@ -15,8 +15,7 @@ from typing import Any
 
 from booklet import __version__
 from booklet.files import inside, write_atomic
-from booklet.paths import FONTS, ROOT, TEMPLATES
-from booklet.pdf.fonts import CONFIG
+from booklet.paths import FONT_CONFIG, FONTS, ROOT, TEMPLATES
 
 FILENAME = ".booklet-manifest.json"
 
@@ -37,7 +36,7 @@ def tool() -> str:
     """The renderer itself: version, code (every module, in every subpackage), templates and
     CSS, and the fonts."""
     files = sorted(
-        [*(ROOT / "booklet").rglob("*.py"), *TEMPLATES.rglob("*.*"), FONTS / CONFIG],
+        [*(ROOT / "booklet").rglob("*.py"), *TEMPLATES.rglob("*.*"), FONTS / FONT_CONFIG],
         key=lambda p: p.relative_to(ROOT).as_posix(),
     )
     fonts = sorted((p.name, p.stat().st_size) for p in FONTS.glob("*.otf"))

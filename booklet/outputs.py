@@ -29,3 +29,6 @@ class Report:
     removed: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     """Names in the output folder's manifest that lie outside it: never read, written or deleted."""
+    finished: list[str] = field(default_factory=list)
+    """Files that a build killed while it put them in place had left in its staging folder,
+    put in place by this one (files.finish_moving)."""

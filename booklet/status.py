@@ -21,3 +21,8 @@ class Exit(enum.IntEnum):
     """Stopped by Ctrl-C or SIGTERM before it was done (128 + SIGINT, as shells report it)."""
     INTERNAL = 70
     """A bug in booklet itself (EX_SOFTWARE)."""
+
+
+class SetupMissing(Exception):
+    """Something the set-up (`make booklet`) provides is missing or not as it left it: exit
+    SETUP, with the message, which says how to put it back."""

@@ -15,7 +15,6 @@ import pytest
 
 from booklet import paths
 from booklet.data import checks
-from booklet.pdf import fonts
 from booklet.status import Exit
 
 from conftest import MINIMAL, Run, run_cli
@@ -208,7 +207,7 @@ def fonts_copy(tmp_path: Path, monkeypatch) -> Path:
 
 
 def _no_config(copy: Path) -> None:
-    (copy / fonts.CONFIG).unlink()
+    (copy / paths.FONT_CONFIG).unlink()
 
 
 def _deleted(copy: Path) -> None:
@@ -232,7 +231,7 @@ def test_a_fonts_folder_without_its_configuration(minimal: Path, fonts_copy: Pat
     result = run_cli(*command)
 
     _said(result, Exit.SETUP)
-    assert result.stderr == f"错误：{fonts_copy / fonts.CONFIG} {NO_CONFIG}\n"
+    assert result.stderr == f"错误：{fonts_copy / paths.FONT_CONFIG} {NO_CONFIG}\n"
 
 
 def test_a_fonts_folder_without_its_fonts(minimal: Path, fonts_copy: Path):

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from booklet import cachefile
 
-_VERSION = 1  # bump when a fact's meaning or form changes
+_VERSION = 2  # bump when a fact's meaning or form changes
 
 
 class FileFacts:

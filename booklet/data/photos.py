@@ -7,6 +7,10 @@ import contextlib
 import hashlib
 import io
 import logging
+import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -15,6 +19,7 @@ from booklet.data.filefacts import FileFacts
 from booklet.files import unused, write_atomic
 from booklet.pdf.pool import default_workers
 from booklet.pdf.units import MM_PER_INCH
+from booklet.status import SetupMissing
 
 # A phone photo is 12–50 MP; anything far larger is a mistake or a decompression bomb.
 MAX_PIXELS = 60_000_000
@@ -117,11 +122,43 @@ def _decoded_size(path: Path, relative: str) -> tuple[int, int]:
             # eighth of its size (libjpeg scales while decoding), which is several times faster.
             image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
             image.load()
+            whole = image.format != "JPEG" or _jpeg_whole(path)
     except UnidentifiedImageError:
         raise PhotoError(f"「{relative}」不是图片文件，无法打开") from None
     except (OSError, SyntaxError):
         raise PhotoError(f"照片「{relative}」已损坏或不完整，无法读取：请重新拷贝或导出这张照片") from None
+    if not whole:
+        raise PhotoError(f"照片「{relative}」的图像数据不完整或已损坏，印出来会有一块灰色：请重新拷贝或导出这张照片")
     return width, height
+
+
+def _jpeg_whole(path: Path) -> bool:
+    """Whether the JPEG at `path` decodes whole. libjpeg fills what it cannot decode with grey
+    and goes on, and Pillow reports nothing (a header claiming 7000×8500 over an 800×600
+    image, a scan zeroed); libjpeg's own djpeg tells, by its warnings. An eighth of the size
+    is decoded, as above: every byte is still read."""
+    djpeg = shutil.which("djpeg")
+    if djpeg is None:
+        raise SetupMissing("找不到 djpeg（检查照片是否完整要用它，在 Debian 的 libjpeg-turbo-progs 软件包中）："
+                           "请运行 make booklet 安装")
+    done = subprocess.run([djpeg, "-scale", "1/8", "-outfile", os.devnull, str(path)],
+                          capture_output=True, text=True, errors="replace", timeout=120, check=False)
+    if done.returncode == 0:
+        return True
+    # Exit status 2 is warnings only. Not all mean missing image data: an unknown JFIF
+    # version or Adobe marker is harmless, as are a few stray bytes some cameras leave
+    # before the end marker; thousands of them are a scan that stopped making sense.
+    for line in done.stderr.splitlines():
+        stray = _STRAY_BYTES.fullmatch(line.strip())
+        if stray is not None and int(stray[1]) <= _STRAY_BYTES_ALLOWED:
+            continue
+        if "Corrupt JPEG data" in line or "Premature end" in line:
+            return False
+    return done.returncode == 2
+
+
+_STRAY_BYTES = re.compile(r"Corrupt JPEG data: (\d+) extraneous bytes before marker 0xd9")
+_STRAY_BYTES_ALLOWED = 64
 
 
 def digest(path: Path, facts: FileFacts) -> str:

@@ -12,12 +12,11 @@ import inspect
 import os
 import sys
 
-from booklet.paths import FONTS, ROOT
-from booklet.pdf.fonts import CONFIG
+from booklet.paths import FONT_CONFIG, FONTS, ROOT
 
-if "weasyprint.text.fonts" in sys.modules and os.environ.get("FONTCONFIG_FILE") != str(FONTS / CONFIG):
+if "weasyprint.text.fonts" in sys.modules and os.environ.get("FONTCONFIG_FILE") != str(FONTS / FONT_CONFIG):
     raise RuntimeError("WeasyPrint was imported before booklet.pdf.engine: the machine's fonts would leak in")
-os.environ["FONTCONFIG_FILE"] = str(FONTS / CONFIG)
+os.environ["FONTCONFIG_FILE"] = str(FONTS / FONT_CONFIG)
 # fontconfig's cache of those fonts (fonts.conf: `<cachedir prefix="xdg">`) kept in the project,
 # not in the home folder, where it outlived a font replaced in fonts/ and changed the output.
 os.environ["XDG_CACHE_HOME"] = str(ROOT / ".cache")

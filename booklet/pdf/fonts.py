@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 
 from booklet.files import write_atomic
+from booklet.paths import FONT_CONFIG
+from booklet.status import SetupMissing
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +39,9 @@ FONT_FILES = (
 
 # In fonts/, beside the fonts: what the set-up wrote, to tell a font cut short or replaced since.
 DIGESTS = "digests.json"
-CONFIG = "fonts.conf"
 
 
-class FontsMissing(Exception):
+class FontsMissing(SetupMissing):
     """The fonts are not in fonts/, or not as the set-up put them there; the message says how
     to put them back."""
 
@@ -69,9 +70,9 @@ def require(fonts_dir: Path) -> None:
 def _configured(fonts_dir: Path) -> None:
     """FontsMissing unless fontconfig's file, part of the project (the set-up does not make
     it), is there: it is what confines the renderer to these fonts."""
-    if not (fonts_dir / CONFIG).is_file():
-        raise FontsMissing(f"{fonts_dir / CONFIG} 不见了：它是项目自带的文件，不是安装出来的；"
-                           f"请用 git checkout -- fonts/{CONFIG} 恢复，或重新下载项目")
+    if not (fonts_dir / FONT_CONFIG).is_file():
+        raise FontsMissing(f"{fonts_dir / FONT_CONFIG} 不见了：它是项目自带的文件，不是安装出来的；"
+                           f"请用 git checkout -- fonts/{FONT_CONFIG} 恢复，或重新下载项目")
 
 
 def _recorded(fonts_dir: Path) -> dict:

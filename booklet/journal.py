@@ -1,0 +1,102 @@
+"""Files moved into place as one set: a kill between two moves would leave a set that is
+partly new (the reading copy new, the print copy old). So the moves are written down first,
+and the next build finishes them; Ctrl-C and SIGTERM wait until the set is in place."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import signal
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from booklet import cachefile
+from booklet.files import PREFIX, Staging, inside
+from booklet.paths import CACHE
+
+JOURNAL = "moving.json"  # in the output folder's cache folder, while files are moved into place
+
+
+@dataclass(frozen=True)
+class Move:
+    """A staged file on its way to `filename`, made from `inputs` (manifest.py)."""
+
+    filename: str
+    staged: str
+    """Its name in the staging folder."""
+    sha256: str
+    inputs: str
+
+
+@contextlib.contextmanager
+def moving(out_dir: Path, staging: Staging, moves: list[Move]):
+    """Where the files of one build are moved into place (`moves`, from `staging`): written
+    down first, in the cache folder, for `finish_moving`."""
+    journal = out_dir / CACHE / JOURNAL
+    cachefile.write(journal, {"folder": staging.folder.name, "moves": [vars(m) for m in moves]})
+    with _undisturbed():
+        yield
+        journal.unlink()
+
+
+@contextlib.contextmanager
+def _undisturbed():
+    """Ctrl-C and SIGTERM held back until the end of the block, then delivered: the command
+    then says that the new files are in place (`stopped_when_placed`)."""
+    global stopped_when_placed
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+        stopped_when_placed = bool(signal.sigpending() & held)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+stopped_when_placed = False
+"""Whether the build was stopped while its files were moved into place, and so after they were."""
+
+
+def finish_moving(out_dir: Path) -> tuple[list[Move], list[str]]:
+    """The moves of a build killed while it moved its files into place, finished: those whose
+    staged file is still there, whole. Returns the moves done, before or now, which the caller
+    (holding the folder's lock: `locked`) records in the manifest, and the files moved now. A
+    file whose staged copy is gone is stale in the manifest, and made again."""
+    journal = out_dir / CACHE / JOURNAL
+    record = cachefile.read(journal)
+    done: list[Move] = []
+    now: list[str] = []
+    try:
+        folder = out_dir / record["folder"]
+        moves = [Move(**m) for m in record["moves"]]
+    except (TypeError, KeyError):
+        moves = []  # none, or not whole: nothing is trusted, and every stale file is made again
+    for move in moves:
+        if not (all(isinstance(v, str) for v in vars(move).values())
+                and _plain_name(record["folder"]) and folder.name.startswith(PREFIX)
+                and _plain_name(move.staged) and inside(out_dir, move.filename)):
+            continue
+        target, staged = out_dir / move.filename, folder / move.staged
+        if _digest_of(staged) == move.sha256:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+            done.append(move)
+            now.append(move.filename)
+        elif _digest_of(target) == move.sha256:
+            done.append(move)  # moved before the build was killed
+    journal.unlink(missing_ok=True)
+    return done, now
+
+
+def _plain_name(name: object) -> bool:
+    """Whether `name` names something in a folder, not a path to elsewhere."""
+    return isinstance(name, str) and name not in ("", ".", "..") and PurePosixPath(name).name == name \
+        and "\\" not in name
+
+
+def _digest_of(path: Path) -> str | None:
+    try:
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError:
+        return None
