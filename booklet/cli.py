@@ -70,6 +70,9 @@ def _checked(data: Path, strict: bool, out: Path | None = None):
     except SetupMissing as exc:  # a program the checks run (djpeg)
         _err(f"错误：{exc}")
         raise typer.Exit(Exit.SETUP) from None
+    from booklet.plates import beyond_any_plate
+
+    project.problems.extend(beyond_any_plate(project))
     _report_problems(project.problems, strict)
     return project
 

@@ -7,11 +7,14 @@ The finished document is then split into one PDF per office (or per person).
 from __future__ import annotations
 
 import base64
+import math
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from booklet import pinyin
 from booklet.data import photos
+from booklet.data.diagnostics import Problem
 from booklet.data.load import Project
 from booklet.data.model import Cadre, PaperSize, Station
 from booklet.outputs import Output
@@ -156,6 +159,33 @@ def _photo(project: Project, cadre: Cadre, layout: PlateLayout, cache: Path | No
         return None
     jpeg = photos.portrait(photos.resolve(project.data_dir, cadre.photo), *layout.photo, project.facts, cache=cache)
     return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
+
+
+def beyond_any_plate(project: Project) -> list[Problem]:
+    """Duties that no plate of the data's size could print, even at the smallest size and
+    across the whole plate, the photo, name and phones left out: said with the check, rather
+    than after minutes of laying out a plate at size after size (a duty of 100,000 characters
+    took ten)."""
+    if project.org is None:  # org.yaml has errors of its own: the plate's size is not known
+        return []
+    layout = PlateLayout(project.org.plate_size)
+    letter_mm = layout.duties_sizes()[-1] * MM_PER_PT
+    per_line = (layout.paper.width_mm - 2 * layout.margins[1]) / letter_mm
+    lines = int(layout.plate_height_mm / letter_mm)  # at a line height of 1: fewer fit
+    problems = []
+    for cadre in project.cadres:
+        needed = sum(max(1, math.ceil(_width(duty) / per_line)) for duty in cadre.duties)
+        if needed > lines:
+            written = sum(len(duty) for duty in cadre.duties)
+            problems.append(project.origin(cadre).problem("duties", message=(
+                f"{cadre.name} duties: 工作职责共 {len(cadre.duties)} 条、{written} 字，{layout.paper}的便民身份证"
+                f"印不下：字号最小时整块牌子也只能排约 {lines} 行、每行 {int(per_line)} 字；请精简")))
+    return problems
+
+
+def _width(text: str) -> float:
+    """In the widths of a Chinese character: Latin letters and digits take about half one."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
 
 
 def _overflowing(result: Rendered, people: list[Cadre]) -> list[Cadre]:
