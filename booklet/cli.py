@@ -26,6 +26,15 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+@app.callback()
+def _options(verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="同时显示所用程序库的原始信息（英文），供排查问题时用。")] = False) -> None:
+    if verbose:
+        _told.setLevel(logging.DEBUG)
+        for handler in _told.handlers:
+            handler.setLevel(logging.DEBUG)
+
+
 DataDir = Annotated[Path, typer.Option("--data", help="数据目录（org.yaml、stations.yaml、cadres.yaml、services/）。")]
 OutDir = Annotated[Path, typer.Option("--out", help="输出目录，生成的 PDF 放在这里。")]
 Strict = Annotated[bool, typer.Option("--strict", help="有警告也算失败（正式印刷前建议使用）。")]

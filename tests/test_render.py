@@ -82,7 +82,7 @@ def test_a_missing_image_fails_the_render_instead_of_leaving_a_blank(tmp_path):
 
 def test_a_character_missing_from_the_fonts_fails_the_render(tmp_path):
     # The data check catches this first; the renderer is the second line of defence.
-    with pytest.raises(RenderError, match="notdef|U\\+2A6A5"):
+    with pytest.raises(RenderError, match="字体中没有「𪚥」\\(U\\+2A6A5\\) 这个字，会印成空框"):
         _render(tmp_path, "<p>𪚥</p>")
 
 
@@ -97,7 +97,7 @@ def test_machine_fonts_are_invisible_to_the_renderer(tmp_path):
     # DejaVu (on most Debian machines, beside fontconfig) has Ą; our fonts do not. Were the
     # machine's fonts visible, Pango would quietly draw it with DejaVu.
     assert ord("Ą") not in fonts.coverage(FONTS)
-    with pytest.raises(RenderError, match="notdef"):
+    with pytest.raises(RenderError, match="字体中没有「Ą」"):
         _render(tmp_path, "<p>Ą</p>")
     assert os.environ["FONTCONFIG_FILE"] == str(FONTS / "fonts.conf")
 
@@ -170,3 +170,10 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_writes(m
     assert result.code == 5
     assert f"另一个生成任务（进程 {os.getpid()}）正在写入这个目录，请等它结束后再运行" in result.stderr
     assert run_cli("build", "--data", "data", "--out", "output").code == 0  # once it is done
+
+
+def test_what_weasyprint_logs_is_said_in_chinese_and_short(tmp_path):
+    spoilt = "data:image/jpeg;base64," + base64.b64encode(b"\xff\xd8\xff" + bytes(5000)).decode()
+    with pytest.raises(RenderError) as raised:
+        _render(tmp_path, f'<img src="{spoilt}">')
+    assert str(raised.value) == "测试文档 排版出错：有一张图片无法读取（照片文件可能已损坏）（加 --verbose 可看到排版程序的原话）"

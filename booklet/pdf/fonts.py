@@ -200,6 +200,27 @@ def describe_char(char: str) -> str:
     if 0xE000 <= code <= 0xF8FF:
         return f"「{char}」(U+{code:04X}) 是私用区字符（旧系统造的字），请改用标准汉字"
     if _invisible(char):
-        name = unicodedata.name(char, "").lower() or "控制字符"
-        return f"有看不见的字符 U+{code:04X}（{name}），请删掉"
+        return f"有看不见的字符 U+{code:04X}（{_invisible_kind(char)}），请删掉"
     return f"「{char}」(U+{code:04X}) 字体中没有这个字，印出来会是空框"
+
+
+def _invisible_kind(char: str) -> str:
+    """What an invisible character is, in Chinese: Unicode's own names are English."""
+    code = ord(char)
+    if code in _INVISIBLE_KINDS:
+        return _INVISIBLE_KINDS[code]
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return "文字方向控制符，会让一行字倒过来显示"
+    return "控制字符" if unicodedata.category(char) == "Cc" else "格式控制字符"
+
+
+_INVISIBLE_KINDS = {
+    0x200B: "零宽空格",
+    0x200C: "零宽不连字",
+    0x200D: "零宽连字",
+    0x200E: "从左到右标记",
+    0x200F: "从右到左标记",
+    0x2060: "零宽不换行",
+    0xFEFF: "字节顺序标记 BOM",
+    0x00AD: "软连字符",
+}

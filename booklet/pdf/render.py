@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -97,8 +98,26 @@ def laid_out(html: str, data_dir: Path, what: str):
         except FatalURLFetchingError as exc:
             raise RenderError(f"{what}：{exc}") from None
     if logs.messages:
-        details = "；".join(dict.fromkeys(logs.messages))
-        raise RenderError(f"{what} 排版出错：{details}")
+        for message in dict.fromkeys(logs.messages):  # English, and a data: URL runs to kilobytes
+            log.debug("WeasyPrint: %s", message if len(message) <= 300 else message[:300] + "…")
+        found = dict.fromkeys(_said(message) for message in logs.messages)
+        raise RenderError(f"{what} 排版出错：{'；'.join(found)}（加 --verbose 可看到排版程序的原话）")
+
+
+def _said(logged: str) -> str:
+    """What WeasyPrint logged, in the clerk's words."""
+    for pattern, said in _LOGGED:
+        if (match := pattern.match(logged)) is not None:
+            return said.format(*match.groups())
+    return "排版程序报告了问题"
+
+
+_LOGGED = [(re.compile(pattern), said) for pattern, said in (
+    (r'\.notdef glyph rendered for .*: "(.*)" \((U\+[0-9A-F]+)\)', "字体中没有「{}」({}) 这个字，会印成空框"),
+    (r"Failed to load image", "有一张图片无法读取（照片文件可能已损坏）"),
+    (r"Failed to load", "模板引用的文件无法读取"),
+    (r"Ignored|Invalid", "模板的样式（templates/ 中的 CSS）有写错的地方"),
+)]
 
 
 def _within_the_page(document, what: str) -> None:
