@@ -27,6 +27,10 @@ def read(path: Path | None) -> Any:
         return None
     try:
         return opened(raw)
+    except Unsealed:  # written before records were sealed: not spoilt, only not to be trusted
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
     except (ValueError, RecursionError):  # RecursionError: garbage nested thousands deep
         _spoilt(path)
         return None
@@ -42,9 +46,20 @@ def sealed(content: Any) -> bytes:
     return json.dumps({"sha256": _digest(content), "content": content}, ensure_ascii=False).encode("utf-8")
 
 
+class Unsealed(ValueError):
+    """JSON written whole, but without a seal: by a version of booklet from before seals."""
+
+    def __init__(self, content: dict) -> None:
+        super().__init__("not sealed")
+        self.content = content
+
+
 def opened(raw: bytes) -> Any:
-    """The content of what `sealed` gave; ValueError if it is not that, whole."""
+    """The content of what `sealed` gave; ValueError if it is not that, whole (Unsealed if it
+    is a mapping that was never sealed)."""
     record = json.loads(raw.decode("utf-8"))
+    if isinstance(record, dict) and "sha256" not in record and "content" not in record:
+        raise Unsealed(record)
     if not isinstance(record, dict) or record.get("sha256") != _digest(record.get("content")):
         raise ValueError("not as written")
     return record["content"]

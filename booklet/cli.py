@@ -425,7 +425,7 @@ def _interrupted(signum: int, frame: object) -> None:
     place before everything is rendered (build.py), and the pool stops its processes."""
     from booklet import journal
 
-    _err("已中断：这次生成的文件已全部放好。" if journal.stopped_when_placed else "已中断，原有文件保持不变。")
+    _err("已中断：这次生成的文件已全部放好。" if journal.placed else "已中断，原有文件保持不变。")
     raise KeyboardInterrupt  # Typer's: exit status 130 (status.Exit.INTERRUPTED)
 
 

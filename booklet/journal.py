@@ -32,36 +32,38 @@ class Move:
 def moving(out_dir: Path, staging: Staging, moves: list[Move]):
     """Where the files of one build are moved into place (`moves`, from `staging`): written
     down first, in the cache folder, for `finish_moving`."""
+    global placed
     journal = out_dir / CACHE / JOURNAL
     cachefile.write(journal, {"folder": staging.folder.name, "moves": [vars(m) for m in moves]})
     with _undisturbed():
         yield
         journal.unlink()
+        placed = True
+
+
+placed = False
+"""Whether this process's build has put its files in place: a Ctrl-C from then on (held back
+while it did, or later) leaves the new set, not the old."""
 
 
 @contextlib.contextmanager
 def _undisturbed():
-    """Ctrl-C and SIGTERM held back until the end of the block, then delivered: the command
-    then says that the new files are in place (`stopped_when_placed`)."""
-    global stopped_when_placed
+    """Ctrl-C and SIGTERM held back until the end of the block, then delivered."""
     held = {signal.SIGINT, signal.SIGTERM}
     before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         yield
-        stopped_when_placed = bool(signal.sigpending() & held)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
-stopped_when_placed = False
-"""Whether the build was stopped while its files were moved into place, and so after they were."""
 
 
 def finish_moving(out_dir: Path) -> tuple[list[Move], list[str]]:
     """The moves of a build killed while it moved its files into place, finished: those whose
     staged file is still there, whole. Returns the moves done, before or now, which the caller
     (holding the folder's lock: `locked`) records in the manifest, and the files moved now. A
-    file whose staged copy is gone is stale in the manifest, and made again."""
+    file whose staged copy is gone is stale in the manifest, and made again. Whatever the
+    record says, nothing is moved from outside the output folder, nor to anywhere but one of
+    its PDFs; and the record is read once: a move that fails is not tried again."""
     journal = out_dir / CACHE / JOURNAL
     record = cachefile.read(journal)
     done: list[Move] = []
@@ -71,30 +73,46 @@ def finish_moving(out_dir: Path) -> tuple[list[Move], list[str]]:
         moves = [Move(**m) for m in record["moves"]]
     except (TypeError, KeyError):
         moves = []  # none, or not whole: nothing is trusted, and every stale file is made again
-    for move in moves:
-        if not (all(isinstance(v, str) for v in vars(move).values())
-                and _plain_name(record["folder"]) and folder.name.startswith(PREFIX)
-                and _plain_name(move.staged) and inside(out_dir, move.filename)):
-            continue
-        target, staged = out_dir / move.filename, folder / move.staged
-        if _digest_of(staged) == move.sha256:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, target)
-            done.append(move)
-            now.append(move.filename)
-        elif _digest_of(target) == move.sha256:
-            done.append(move)  # moved before the build was killed
-    journal.unlink(missing_ok=True)
+    try:
+        with _undisturbed():
+            for move in moves:
+                if not _sound(out_dir, folder, move):
+                    continue
+                target, staged = out_dir / move.filename, folder / move.staged
+                if staged.is_file() and not staged.is_symlink() and _digest_of(staged) == move.sha256:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(staged, target)
+                    done.append(move)
+                    now.append(move.filename)
+                elif _digest_of(target) == move.sha256:
+                    done.append(move)  # moved before the build was killed
+    finally:
+        journal.unlink(missing_ok=True)
     return done, now
 
 
-def _plain_name(name: object) -> bool:
+def _sound(out_dir: Path, folder: Path, move: Move) -> bool:
+    """Whether `move` is one a build of ours made: a file of its staging folder, a folder of the
+    output folder's own (not a link to elsewhere), to a PDF of the output folder, not hidden."""
+    names = vars(move).values()
+    if not all(isinstance(v, str) and "\0" not in v for v in names) or "\0" in folder.name:
+        return False
+    filename = PurePosixPath(move.filename)
+    return (folder.name.startswith(PREFIX) and folder.parent == out_dir and _plain_name(folder.name)
+            and folder.is_dir() and not folder.is_symlink() and _plain_name(move.staged)
+            and filename.suffix == ".pdf" and not any(part.startswith(".") for part in filename.parts)
+            and inside(out_dir, move.filename) and not (out_dir / move.filename).is_dir())
+
+
+def _plain_name(name: str) -> bool:
     """Whether `name` names something in a folder, not a path to elsewhere."""
-    return isinstance(name, str) and name not in ("", ".", "..") and PurePosixPath(name).name == name \
-        and "\\" not in name
+    return name not in ("", ".", "..") and PurePosixPath(name).name == name and "\\" not in name
 
 
 def _digest_of(path: Path) -> str | None:
+    """The file's digest; None for anything but a regular file (a FIFO would be read forever)."""
+    if not path.is_file():
+        return None
     try:
         with path.open("rb") as file:
             return hashlib.file_digest(file, "sha256").hexdigest()

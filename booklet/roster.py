@@ -130,6 +130,8 @@ def read(path: Path) -> tuple[str, list[Row]]:
         logging.getLogger("booklet").debug("openpyxl: %s", exc)
         raise RosterError(f"{path} 不是能打开的 Excel 文件（.xlsx）：请在 Excel 或 WPS 中打开它，"
                           "另存为「Excel 工作簿（*.xlsx）」后再导入") from None
+    if not book.worksheets:  # a workbook of chart sheets only
+        raise RosterError(f"{path} 里没有表格（只有图表）：请把花名册放在第一张工作表中")
     sheet = book.worksheets[0]
     if sheet.max_row > EXCEL_ROWS:
         raise RosterError(f"{path} 工作表「{sheet.title}」写到了第 {sheet.max_row} 行，超出了 Excel 的行数上限"

@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+from booklet import cachefile
 from booklet.household.book import PRINT_COPY, READING_COPY
 
 from conftest import run_cli
@@ -48,7 +49,7 @@ def test_every_kept_record_that_is_not_whole_is_made_again(minimal: Path, workdi
     pinyin.write_text(pinyin.read_text(encoding="utf-8").replace('"di"', '"a"'), encoding="utf-8")
     layout = cache / "layout-a5.json"
     layout.write_bytes(layout.read_bytes()[:40])
-    (cache / "files.json").write_text('{"version": 1, "files": []}', encoding="utf-8")
+    (cache / "files.json").write_text('[{"version": 2}]', encoding="utf-8")
     (cache / "last-build.json").write_bytes(b"\x00" * 64)
     [photo] = cache.glob("photos/*.jpg")
     photo.write_bytes(photo.read_bytes()[:2000])
@@ -72,3 +73,14 @@ def test_every_kept_record_that_is_not_whole_is_made_again(minimal: Path, workdi
 
 def _outputs(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.pdf")) if ".cache" not in p.parts}
+
+
+def test_a_record_from_before_records_were_sealed_is_dropped_without_alarm(minimal: Path, workdir: Path):
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+    layout = workdir / "output" / ".cache" / "layout-a5.json"
+    layout.write_text(json.dumps(cachefile.read(layout)), encoding="utf-8")  # as an earlier version wrote it
+    (workdir / "output" / READING_COPY).unlink()
+
+    result = run_cli("build", "--data", "data", "--out", "output")
+
+    assert result.code == 0 and "已损坏" not in result.stderr, result.stderr

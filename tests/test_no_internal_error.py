@@ -17,7 +17,7 @@ from booklet import paths
 from booklet.data import checks
 from booklet.status import Exit
 
-from conftest import MINIMAL, Run, run_cli
+from conftest import MINIMAL, TESTS, Run, run_cli
 
 
 def _said(result: Run, code: Exit, *lines: str) -> None:
@@ -116,6 +116,13 @@ def test_a_roster_that_is_no_workbook(minimal: Path, workdir: Path, content: byt
           "另存为「Excel 工作簿（*.xlsx）」后再导入")
 
 
+def test_a_roster_of_chart_sheets_only(minimal: Path, workdir: Path):
+    shutil.copy(TESTS / "chart-sheet-only.xlsx", workdir / "花名册.xlsx")  # its one sheet a chart (made by openpyxl)
+
+    _said(run_cli("import", "花名册.xlsx", "--data", "data"), Exit.INVALID_DATA,
+          "错误：花名册.xlsx 里没有表格（只有图表）：请把花名册放在第一张工作表中")
+
+
 def test_a_roster_that_is_not_there(minimal: Path):
     _said(run_cli("import", "花名册.xlsx", "--data", "data"), Exit.INVALID_DATA,
           "错误：花名册.xlsx 不存在或不是文件：请写花名册 Excel 文件的路径，如 花名册.xlsx")
@@ -141,6 +148,23 @@ def test_an_edition_file_not_as_release_wrote_it(minimal: Path, spoil):
 
     _said(run_cli("changes", "--data", "data", "--out", "output"), Exit.INVALID_DATA, SPOILT)
     _said(run_cli("release", "--data", "data"), Exit.INVALID_DATA, SPOILT)
+
+
+def test_an_edition_released_before_editions_were_sealed_is_compared_as_it_is(minimal: Path):
+    import json
+
+    from booklet import cachefile
+
+    assert run_cli("release", "--data", "data").code == 0
+    edition = minimal / "editions" / "第1版.json"
+    edition.write_text(json.dumps(cachefile.read(edition), ensure_ascii=False), encoding="utf-8")  # as it was written
+    cadres = minimal / "cadres.yaml"
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace("139 0000 0001", "139 0000 0009"), encoding="utf-8")
+
+    result = run_cli("changes", "--data", "data", "--out", "output")
+
+    _said(result, Exit.OK)
+    assert "  变更：张三：手机号码 139 0000 0001 → 139 0000 0009" in result.stdout.splitlines()
 
 
 @pytest.mark.parametrize("name", ["第一版.json", "第1版 - 副本.json", "第x版.json"])

@@ -72,3 +72,63 @@ def test_an_output_folder_in_the_data_folder_is_refused(minimal: Path, out: str)
         assert result.code == 2, command
         assert f"错误：输出目录 {out} 在数据目录 data 里面（或就是它），生成的文件会混进数据" in result.stderr
     assert sorted(p.relative_to(minimal) for p in minimal.rglob("*")) == before
+
+
+FORGED = [
+    {"folder": ".staging-out", "staged": "victim.pdf", "filename": "stolen.pdf"},  # a staging folder linked elsewhere
+    {"folder": ".staging-in", "staged": "../../victim.pdf", "filename": "stolen.pdf"},
+    {"folder": "../.staging-in", "staged": "victim.pdf", "filename": "stolen.pdf"},
+    {"folder": ".staging-in", "staged": "victim.pdf", "filename": ".cache/build.lock"},
+    {"folder": ".staging-in", "staged": "victim.pdf", "filename": "../stolen.pdf"},
+    {"folder": ".staging-in", "staged": "victim.pdf", "filename": "便民身份证"},  # a folder of ours
+    {"folder": ".staging-in", "staged": "fifo.pdf", "filename": "stolen.pdf"},
+    {"folder": ".staging-\0in", "staged": "victim\0.pdf", "filename": "stolen\0.pdf"},
+]
+
+
+def _forge(out: Path, outside: Path, forged: dict) -> Path:
+    """A record of moves (journal.py) as a build killed while moving would leave it, but naming
+    what no build of ours stages: sealed, for anyone can seal. Returns the file it would steal."""
+    import hashlib
+    import os
+
+    from booklet import cachefile
+    from booklet.journal import JOURNAL
+
+    outside.mkdir()
+    victim = outside / "victim.pdf"
+    victim.write_bytes(b"%PDF-1.7 the clerk's own file")
+    (out / ".staging-out").symlink_to(outside)
+    (out / ".staging-in").mkdir()
+    os.mkfifo(out / ".staging-in" / "fifo.pdf")  # read, it would never end
+    (out / "便民身份证").mkdir(exist_ok=True)
+    move = {**forged, "sha256": hashlib.sha256(victim.read_bytes()).hexdigest(), "inputs": "x"}
+    folder = move.pop("folder")
+    cachefile.write(out / ".cache" / JOURNAL, {"folder": folder, "moves": [move]})
+    return victim
+
+
+@pytest.mark.parametrize("forged", FORGED, ids=["linked-folder", "climbing-staged", "climbing-folder", "hidden-target",
+                                                "climbing-target", "folder-target", "fifo", "nul"])
+def test_a_forged_record_of_moves_moves_nothing_from_or_to_elsewhere(tmp_path: Path, forged: dict):
+    from booklet.journal import JOURNAL, finish_moving
+
+    out = tmp_path / "output"
+    (out / ".cache").mkdir(parents=True)
+    victim = _forge(out, tmp_path / "outside", forged)
+
+    assert finish_moving(out) == ([], [])
+    assert victim.read_bytes() == b"%PDF-1.7 the clerk's own file"
+    assert not (out / "stolen.pdf").exists() and not (tmp_path / "stolen.pdf").exists()
+    assert (out / "便民身份证").is_dir() and not (out / ".cache" / JOURNAL).exists()
+
+
+def test_a_build_finds_a_forged_record_of_moves_and_leaves_what_it_names(built: Path, minimal: Path, workdir: Path):
+    victim = _forge(built, workdir / "outside", FORGED[0])
+    _change_a_phone(minimal)
+
+    result = run_cli("build", "--data", "data", "--out", "output")
+
+    assert result.code == 0, result.stderr
+    assert victim.read_bytes() == b"%PDF-1.7 the clerk's own file" and not (built / "stolen.pdf").exists()
+    assert "上次生成在放入文件时被中断" not in result.stderr

@@ -26,7 +26,7 @@ class FileFacts:
         self._changed = False
         saved = cachefile.read(store)
         if isinstance(saved, dict) and saved.get("version") == _VERSION and isinstance(saved.get("files"), dict):
-            self._files = {path: entry for path, entry in saved["files"].items() if isinstance(entry, dict)}
+            self._files = {path: _sound(entry) for path, entry in saved["files"].items() if isinstance(entry, dict)}
 
     def known(self, path: Path, fact: str) -> bool:
         """Whether the `fact` about the file at `path` is remembered, the file as it was."""
@@ -58,3 +58,19 @@ class FileFacts:
         except OSError:
             return
         self._changed = False
+
+
+# What each fact kept looks like (the photos' checks keep these): one of another shape was not
+# written by this code, and is worked out again.
+_SHAPES: dict[str, Callable[[Any], bool]] = {
+    "stamp": lambda v: isinstance(v, list) and len(v) == 2 and all(type(n) is int for n in v),
+    "size": lambda v: isinstance(v, list) and len(v) == 2 and all(type(n) is int and n > 0 for n in v),
+    "sha256": lambda v: isinstance(v, str) and len(v) == 64 and all(c in "0123456789abcdef" for c in v),
+}
+
+
+def _sound(entry: dict[str, Any]) -> dict[str, Any]:
+    """`entry` without the facts not of their shape (all of them, if its stamp is not)."""
+    if not _SHAPES["stamp"](entry.get("stamp")):
+        return {}
+    return {fact: value for fact, value in entry.items() if fact in _SHAPES and _SHAPES[fact](value)}

@@ -48,6 +48,8 @@ def read_release(path: Path) -> dict[str, Any]:
         snapshot = cachefile.opened(path.read_bytes())
     except OSError as exc:
         raise ReleaseBroken(f"{display_path(path)}：无法读取（{said(exc)}）") from None
+    except cachefile.Unsealed as unsealed:  # released before editions were sealed: taken as it is
+        snapshot = unsealed.content
     except (ValueError, RecursionError):
         snapshot = None
     if not (isinstance(snapshot, dict) and all(isinstance(snapshot.get(part), dict) for part in _PARTS)):
