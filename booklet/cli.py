@@ -425,6 +425,8 @@ def _interrupted(signum: int, frame: object) -> None:
     place before everything is rendered (build.py), and the pool stops its processes."""
     from booklet import journal
 
+    if journal.hold(signum):  # the files are being moved into place: stopped once they are
+        return
     _err("已中断：这次生成的文件已全部放好。" if journal.placed else "已中断，原有文件保持不变。")
     raise KeyboardInterrupt  # Typer's: exit status 130 (status.Exit.INTERRUPTED)
 

@@ -48,13 +48,30 @@ while it did, or later) leaves the new set, not the old."""
 
 @contextlib.contextmanager
 def _undisturbed():
-    """Ctrl-C and SIGTERM held back until the end of the block, then delivered."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    """Ctrl-C and SIGTERM held back until the end of the block, then delivered again. Held
+    where the command's handler runs (`hold`), in the main thread: a signal blocked there
+    (sigprocmask) is still taken by any other thread, and Python runs its handler in the main
+    thread all the same."""
+    global _holding
+    _holding = True
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        _holding = False
+        if _held:
+            signal.raise_signal(_held.pop())
+
+
+_holding = False
+_held: list[int] = []
+
+
+def hold(signum: int) -> bool:
+    """For a signal handler: whether the set is being moved into place, in which case the
+    signal is kept, and raised again once the set is in place."""
+    if _holding and not _held:
+        _held.append(signum)
+    return _holding
 
 
 def finish_moving(out_dir: Path) -> tuple[list[Move], list[str]]:
