@@ -129,5 +129,5 @@ def test_a_build_shows_its_progress_in_a_terminal_and_not_in_a_log(minimal: Path
     text = shown.decode("utf-8", "replace")
     assert "正在排版" in text and "份文档" in text
     assert "已生成" in (workdir / "log").read_text(encoding="utf-8")  # the report, on stdout
-    result = run_cli("build", "--data", "data", "--out", "fresh")  # not a terminal: no bars
+    result = run_cli("build", "--large-print", "--data", "data", "--out", "fresh")  # not a terminal: no bars
     assert result.code == 0 and "正在排版" not in result.stderr

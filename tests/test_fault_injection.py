@@ -17,7 +17,6 @@ import pytest
 from booklet.journal import JOURNAL
 from booklet.paths import CACHE, ROOT
 
-from conftest import MINIMAL
 
 # Run as `python -c KILLED_WHILE_MOVING SIGNAL N build …`: a build that sends itself SIGNAL
 # once it has moved N files into place.
@@ -72,12 +71,12 @@ def _outputs(out: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """tests/minimal at data/ built into output/ (the earlier set), then edited, and built from
-    nothing into fresh/ (the new set): once for the module."""
+def built(minimal_build: Path, tmp_path_factory) -> Path:
+    """tests/minimal at data/ built into output/ (the earlier set: `minimal_build`), then edited,
+    and built from nothing into fresh/ (the new set): once for the module."""
     folder = tmp_path_factory.mktemp("built")
-    shutil.copytree(MINIMAL, folder / "data")
-    assert _booklet("build", "--data", "data", "--out", "output", cwd=folder, marker="setup").wait() == 0
+    for name in ("data", "output"):
+        shutil.copytree(minimal_build / name, folder / name, symlinks=True)
     cadres = folder / "data" / "cadres.yaml"
     cadres.write_text(cadres.read_text(encoding="utf-8").replace("139 0000 0001", "139 0000 0009"), encoding="utf-8")
     assert _booklet("build", "--data", "data", "--out", "fresh", "--force", cwd=folder, marker="setup").wait() == 0

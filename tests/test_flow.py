@@ -166,7 +166,7 @@ def _index(entries: int) -> Flow:
 def test_an_index_in_two_columns_lays_out_in_segments_as_the_same_pages(tmp_path: Path, renderer: Renderer,
                                                                           monkeypatch):
     monkeypatch.setattr(flow, "SEGMENT_PAGES", 1)
-    index = _index(200)
+    index = _index(130)
     at_once = flow.whole(index, renderer, TOP).result()
     starts = [start for start, _ in at_once]
     assert len(starts) > 3, starts

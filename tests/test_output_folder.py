@@ -13,9 +13,8 @@ from conftest import run_cli
 
 
 @pytest.fixture
-def built(minimal: Path, workdir: Path) -> Path:
-    assert run_cli("build", "--data", "data", "--out", "output").code == 0
-    return workdir / "output"
+def built(minimal_built: Path) -> Path:
+    return minimal_built
 
 
 def _change_a_phone(data: Path) -> None:

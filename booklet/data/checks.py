@@ -15,6 +15,7 @@ from booklet.data.filefacts import FileFacts
 from booklet.data.load import REFERENCES, Project, load, record_name
 from booklet.data.model import Id, missing_elements
 from booklet.data.released import last_release
+from booklet.files import inside
 from booklet.paths import FONTS
 from booklet.pdf import fonts
 
@@ -32,7 +33,9 @@ def check_data(data_dir: Path, cache: Path | None = None) -> Project:
     project = load(data_dir)
     project.facts = FileFacts(cache / FACTS if cache is not None else None)
     check(project, FONTS)
-    if cache is not None and cache.parent.is_dir():  # a check alone makes no output folder
+    # A check alone makes no output folder, and writes nothing through a cache folder that is
+    # a link to elsewhere (the build then refuses it).
+    if cache is not None and cache.parent.is_dir() and inside(cache.parent, cache.name):
         project.facts.save()
     return project
 
