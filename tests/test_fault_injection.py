@@ -17,7 +17,6 @@ import pytest
 from booklet.journal import JOURNAL
 from booklet.paths import CACHE, ROOT
 
-
 # Run as `python -c KILLED_WHILE_MOVING SIGNAL N build …`: a build that sends itself SIGNAL
 # once it has moved N files into place.
 KILLED_WHILE_MOVING = """
