@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import signal
 from dataclasses import dataclass
@@ -94,6 +95,9 @@ def finish_moving(out_dir: Path) -> tuple[list[Move], list[str]]:
         with _undisturbed():
             for move in moves:
                 if not _sound(out_dir, folder, move):
+                    logging.getLogger("booklet").warning(
+                        f"警告：{journal} 中的「{_shown(move.filename)}」不是生成时暂存的文件，已忽略"
+                        "（这个记录文件可能被改动过）")
                     continue
                 target, staged = out_dir / move.filename, folder / move.staged
                 if staged.is_file() and not staged.is_symlink() and _digest_of(staged) == move.sha256:
@@ -119,6 +123,11 @@ def _sound(out_dir: Path, folder: Path, move: Move) -> bool:
             and folder.is_dir() and not folder.is_symlink() and _plain_name(move.staged)
             and filename.suffix == ".pdf" and not any(part.startswith(".") for part in filename.parts)
             and inside(out_dir, move.filename) and not (out_dir / move.filename).is_dir())
+
+
+def _shown(name: object) -> str:
+    """`name` as a terminal may print it: what it cannot show written as U+XXXX."""
+    return "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in str(name))
 
 
 def _plain_name(name: str) -> bool:

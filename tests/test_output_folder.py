@@ -131,3 +131,5 @@ def test_a_build_finds_a_forged_record_of_moves_and_leaves_what_it_names(built: 
     assert result.code == 0, result.stderr
     assert victim.read_bytes() == b"%PDF-1.7 the clerk's own file" and not (built / "stolen.pdf").exists()
     assert "上次生成在放入文件时被中断" not in result.stderr
+    assert "警告：output/.cache/moving.json 中的「stolen.pdf」不是生成时暂存的文件，已忽略（这个记录文件可能被改动过）" \
+        in result.stderr.splitlines()
