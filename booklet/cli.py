@@ -26,9 +26,11 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 @app.callback()
 def _options(verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="同时显示所用程序库的原始信息（英文），供排查问题时用。")] = False) -> None:
+    """Options before the command, for every command."""
     if verbose:
         _told.setLevel(logging.DEBUG)
         for handler in _told.handlers:

@@ -185,7 +185,7 @@ def beyond_any_plate(project: Project) -> list[Problem]:
 
 def _width(text: str) -> float:
     """In the widths of a Chinese character: Latin letters and digits take about half one."""
-    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+    return sum(1 if unicodedata.east_asian_width(c) in ("W", "F") else 0.5 for c in text)
 
 
 def _overflowing(result: Rendered, people: list[Cadre]) -> list[Cadre]:
