@@ -179,12 +179,12 @@ class Pool:
     def close(self, interrupted: bool = False) -> None:
         """Wait for the tasks running; forget those not started (after a failure, nobody wants
         them). `interrupted` (Ctrl-C): stop the processes at once rather than wait for them."""
+        with self._lock:  # first: a task ending as its process is stopped starts no other
+            self._closed = True
+            waiting, self._waiting = self._waiting, []
         if interrupted:
             for process in multiprocessing.active_children():
                 process.terminate()
-        with self._lock:
-            self._closed = True
-            waiting, self._waiting = self._waiting, []
         for _, _, future, _, _ in waiting:
             future.cancel()
         if self._executor is not None:
@@ -229,7 +229,11 @@ class Pool:
                 self._free -= 1
                 starting.append(heapq.heappop(self._waiting))
         for _, _, future, function, args in starting:
-            running = self._executor.submit(_task, function, args)
+            try:
+                running = self._executor.submit(_task, function, args)
+            except (concurrent.futures.BrokenExecutor, RuntimeError):  # stopped meanwhile (Ctrl-C)
+                future.cancel()
+                continue
             # Called in the executor's thread, or here if the task is already done.
             running.add_done_callback(lambda done, future=future: self._finished(done, future))
 
