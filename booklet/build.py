@@ -57,11 +57,12 @@ def _build(project: Project, out_dir: Path, large_print: bool, force: bool,
     finished, finished_now = finish_moving(out_dir)  # by a build killed as it put its files in place
     for move in finished:
         manifest.record(move.filename, move.inputs, move.sha256)
-    units = _units(project, large_print)
+    # The large print, once made (with --large-print), is kept current by every build after.
+    units = _units(project, large_print, also_large=book.LARGE_PRINT_COPY in manifest.entries)
     stale = [u for u in units if force or not all(manifest.fresh(out_dir, f, u.inputs) for f in u.files)]
     cache = None if force else out_dir / CACHE  # --force: everything laid out afresh
     with Staging.under(out_dir) as staging:
-        staged = {s.filename: s for s in _render(project, stale, large_print, cache, staging, progress)}
+        staged = {s.filename: s for s in _render(project, stale, cache, staging, progress)}
         check_inside(out_dir, list(staged))
         inputs = {f: u.inputs for u in stale for f in u.files}
         moves = [Move(f, s.path.name, s.sha256, inputs[f]) for f, s in staged.items()]
@@ -80,12 +81,17 @@ def _build(project: Project, out_dir: Path, large_print: bool, force: bool,
     return report
 
 
-def _units(project: Project, large_print: bool) -> list[Unit]:
+def _units(project: Project, large_print: bool, also_large: bool = False) -> list[Unit]:
+    """What a build keeps current: with `large_print`, the large print alone; else the booklet,
+    the plates and the cards, and the large print too if `also_large`."""
     org = project.org.model_dump(mode="json")
+    large = Unit("large", (book.LARGE_PRINT_COPY,), digest(tool(), "large", _shown_in_booklet(project)))
     if large_print:
-        return [Unit("booklet", (book.LARGE_PRINT_COPY,), digest(tool(), "large", _shown_in_booklet(project)))]
+        return [large]
     units = [Unit("booklet", (book.READING_COPY, book.PRINT_COPY),
                   digest(tool(), "booklet", _shown_in_booklet(project)))]
+    if also_large:
+        units.append(large)
     for name, staff_of in by_office(project, view.people(project)):
         station = project.station(staff_of[0].station).model_dump(mode="json")
         staff = [c.model_dump(mode="json", exclude={"photo"}) for c in staff_of]
@@ -111,21 +117,21 @@ def _photo_digest(project: Project, photo: str | None) -> str:
     return "" if photo is None else photos.digest(photos.resolve(project.data_dir, photo), project.facts)
 
 
-def _render(project: Project, stale: list[Unit], large_print: bool, cache: Path | None, staging: Staging,
+def _render(project: Project, stale: list[Unit], cache: Path | None, staging: Staging,
             progress: Callable[[int, int], None] | None) -> list[Staged]:
     """The stale units' outputs, each written to `staging` as soon as it is rendered."""
     outputs: list[Staged] = []
     if not stale:
         return outputs
     with _data_kept(), Pool(progress=progress, shared=project, warm_up=get_ready) as pool:
-        booklet = any(u.kind == "booklet" for u in stale)
-        if booklet:
+        editions = [u.kind == "large" for u in stale if u.kind in ("booklet", "large")]  # large print or not
+        if editions:
             pool.hold(OFFICES)
         batches = [pool.submit(_office_batch, kind, stations, cache, staging, priority=OFFICES)
                    for kind in ("plates", "cards")
                    for stations in _batches(project, [u.station for u in stale if u.kind == kind])]
-        if booklet:
-            outputs += map(staging.stage, book.render(project, large_print=large_print, pool=pool, cache=cache,
+        for large in editions:
+            outputs += map(staging.stage, book.render(project, large_print=large, pool=pool, cache=cache,
                                                       started=lambda: pool.release(OFFICES)))
             give_back()  # the booklet's parts and the document put together from them, while plates render
         pool.release(OFFICES)

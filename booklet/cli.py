@@ -364,7 +364,7 @@ def _produce(make, out: Path):
     """Run a render-and-write step; report what was written, or why nothing was. Returns
     the step's Report."""
     from booklet.cards import FOLDER as CARDS
-    from booklet.household.book import PRINT_COPY
+    from booklet.household.book import LARGE_PRINT_COPY, PRINT_COPY
     from booklet.manifest import FILENAME as MANIFEST
     from booklet.pdf.render import RenderError
 
@@ -396,6 +396,8 @@ def _produce(make, out: Path):
         typer.echo("没有需要重新生成的文件。")
     if any(item.path.name == PRINT_COPY for item in written):
         typer.echo(f"打印 {PRINT_COPY}：A4 双面打印，选「短边翻转」，整叠对折后在折线处骑马订。")
+    if any(item.path.name == LARGE_PRINT_COPY for item in written):
+        typer.echo(f"打印 {LARGE_PRINT_COPY}：A4 双面打印，选「长边翻转」，在左侧打孔或用订书钉装订。")
     if any(item.path.parent.name == CARDS for item in written):
         typer.echo("打印联系卡：A4 双面打印，选「长边翻转」、实际大小（不缩放），按页边的裁切线裁开。")
     return report

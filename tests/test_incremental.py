@@ -85,6 +85,24 @@ def test_one_phone_changed_rerenders_that_office_and_the_booklet_only(built, min
     assert "数据没有变化、保持原样的文件 2 个" in result.stdout
 
 
+def test_the_large_print_once_made_is_kept_current_by_every_build(built, minimal: Path, workdir: Path):
+    """Made once with --large-print, it stays in the output folder: a plain build after a phone
+    change left it with the old number, in six places, and said nothing."""
+    large = workdir / "output" / "便民服务一本通-大字版.pdf"
+    assert run_cli("build", "--large-print", "--data", "data", "--out", "output").code == 0
+    _edit(minimal / "cadres.yaml", "mobile: 139 0000 0001", "mobile: 139 0000 0009")
+
+    result = run_cli("build", "--data", "data", "--out", "output")
+
+    assert result.code == 0, result.stderr
+    assert f"已生成 output/{large.name}" in result.stdout
+    assert "打印 便民服务一本通-大字版.pdf：A4 双面打印" in result.stdout
+    text = "".join(page_texts(large))
+    assert "139 0000 0009" in text and "139 0000 0001" not in text
+    again = run_cli("build", "--data", "data", "--out", "output")
+    assert "没有需要重新生成的文件。" in again.stdout
+
+
 def test_an_incremental_build_equals_a_full_one(built, minimal: Path, workdir: Path):
     _edit(minimal / "cadres.yaml", "post: 老龄专干", "post: 老龄工作专干")
     run_cli("build", "--data", "data", "--out", "output")
