@@ -246,6 +246,7 @@ def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
     from booklet.build import write
     from booklet.data.released import ReleaseBroken, last_release
     from booklet.editions import compare
+    from booklet.household.book import LARGE_PRINT_COPY
     from booklet.notice import FILENAME, render_notice
     from booklet.outputs import Report
 
@@ -274,6 +275,8 @@ def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
         names = "、".join(c.name for c in people)
         typer.echo(f"  {title}：{names}（共 {len(people)} 人）" if people else f"  {title}：不需要")
     typer.echo(f"  一本通：{'需要出新版（第 ' + str(since['number'] + 1) + ' 版）' if found.new_edition else '不需要'}")
+    if found.new_edition and (out / LARGE_PRINT_COPY).exists():
+        typer.echo(f"  大字版：需要重印（{LARGE_PRINT_COPY}，make booklet 会一并更新）")
     if found.notice:
         _produce(lambda: Report(write([render_notice(project, found)], out)), out)
         typer.echo(f"请把 {FILENAME} 印给已领一本通的住户，夹在一本通里。")

@@ -156,7 +156,9 @@ def _services(project: Project, before: dict[str, Any], now: dict[str, Any], cha
         if was is None:
             changes.services.append(f"新增：{service.name}")
             continue
-        changed = [label(Service, name) for name in Service.model_fields if was.get(name) != new[service.id].get(name)]
+        changed = [_handlers_changed(before, project, was["handlers"], service.handlers) if name == "handlers"
+                   else label(Service, name)
+                   for name in Service.model_fields if was.get(name) != new[service.id].get(name)]
         if changed:
             changes.services.append(f"变更：{service.name}：" + "、".join(changed))
         if was["handlers"][:1] != new[service.id]["handlers"][:1]:
@@ -167,6 +169,15 @@ def _services(project: Project, before: dict[str, Any], now: dict[str, Any], cha
         if service_id not in new:
             changes.services.append(f"取消：{was['name']}")
             changes.notice.append(_line(was["name"], "事项取消"))
+
+
+def _handlers_changed(before: dict[str, Any], project: Project, was: list[str], now: list[str]) -> str:
+    """「经办人 李四 → 王五」: who handled the item, and who does now, as the notice says it."""
+    def named(ids: list[str], name_of) -> str:
+        return "、".join(name_of(i) for i in ids) or "（无）"
+
+    then = named(was, lambda i: before["cadres"].get(i, {}).get("name", i))
+    return f"{label(Service, 'handlers')} {then} → {named(now, lambda i: project.cadre(i).name)}"
 
 
 def _offices(project: Project, before: dict[str, Any], now: dict[str, Any], changes: Changes) -> None:

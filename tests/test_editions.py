@@ -57,7 +57,7 @@ def test_a_realistic_round_of_edits_is_reported_exactly(released: Path, workdir:
         "  离开：李四（老龄办 老龄专干）",
         "服务事项：",
         "  变更：最低生活保障申请：申请材料",
-        "  变更：高龄津贴申请：经办人",
+        "  变更：高龄津贴申请：经办人 李四 → 王五",
         "需要重印：",
         "  便民身份证：张三、王五（共 2 人）",
         "  联系卡：张三、王五（共 2 人）",
@@ -103,3 +103,12 @@ def test_new_hall_hours_need_new_cards_where_an_office_keeps_the_halls_hours(rel
     lines = run_cli("changes", "--data", "data").stdout.splitlines()
     # 民政办 keeps the hall's hours; 老龄办 has its own.
     assert "  联系卡：张三（共 1 人）" in lines and "  便民身份证：不需要" in lines
+
+
+def test_the_large_print_is_named_to_reprint_where_one_was_made(released: Path):
+    assert run_cli("build", "--large-print", "--data", "data", "--out", "output").code == 0
+    _edit(released / "cadres.yaml", "mobile: 139 0000 0001", "mobile: 139 0000 0009")
+
+    result = run_cli("changes", "--data", "data", "--out", "output")
+
+    assert "  大字版：需要重印（便民服务一本通-大字版.pdf，make booklet 会一并更新）" in result.stdout.splitlines()
