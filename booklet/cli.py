@@ -20,17 +20,26 @@ from booklet.status import Exit, SetupMissing
 
 app = typer.Typer(
     help="便民服务一本通生成器：从 data/ 中的 YAML 数据生成一本通、便民身份证和联系卡 PDF。",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
-@app.callback()
-def _options(verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="同时显示所用程序库的原始信息（英文），供排查问题时用。")] = False) -> None:
-    """Options before the command, for every command."""
+@app.callback(invoke_without_command=True)
+def _options(
+    context: typer.Context,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="同时显示所用程序库的原始信息（英文），供排查问题时用。")] = False,
+    version: Annotated[bool, typer.Option("--version", help="显示版本号。")] = False,
+) -> None:
+    """Options before the command, for every command; without a command, the help."""
+    if version:
+        typer.echo(f"booklet {__version__}")
+        raise typer.Exit()
+    if context.invoked_subcommand is None:  # a bare `booklet`: what it can do, and no error
+        typer.echo(context.get_help())
+        raise typer.Exit()
     if verbose:
         _told.setLevel(logging.DEBUG)
         for handler in _told.handlers:

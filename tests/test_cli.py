@@ -18,6 +18,13 @@ def test_help_is_in_chinese_and_lists_the_commands():
         assert text in result.stdout
 
 
+def test_a_bare_booklet_prints_its_help_and_version_is_an_option_too():
+    bare = run_cli()
+    assert bare.code == 0 and "检查数据" in bare.stdout and bare.stderr == ""
+    version = run_cli("--version")
+    assert version.code == 0 and version.stdout == run_cli("version").stdout != ""
+
+
 def test_every_command_takes_data_and_out():
     for command in ("check", "build"):
         text = run_cli(command, "--help").stdout
