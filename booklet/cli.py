@@ -48,6 +48,10 @@ def _options(
 
 DataDir = Annotated[Path, typer.Option("--data", help="数据目录（org.yaml、stations.yaml、cadres.yaml、services/）。")]
 OutDir = Annotated[Path, typer.Option("--out", help="输出目录，生成的 PDF 放在这里。")]
+# Where the commands that make no PDF put what they make, or keep what they learn.
+CheckOut = Annotated[Path, typer.Option(
+    "--out", help="输出目录：检查过的照片记在它的 .cache 里，照片没变下次就不再检查。")]
+ExcelOut = Annotated[Path, typer.Option("--out", help="输出目录，生成的 Excel 文件放在这里。")]
 Strict = Annotated[bool, typer.Option("--strict", help="有警告也算失败（正式印刷前建议使用）。")]
 StationId = Annotated[Optional[str], typer.Option("--station", help="只生成这个站所的（站所编号，如 minzheng）。")]
 CadreId = Annotated[Optional[str], typer.Option("--cadre", help="只生成这个人的（干部编号，如 zhangsan）。")]
@@ -135,7 +139,7 @@ def _report_problems(problems: list, strict: bool) -> None:
 
 
 @app.command()
-def check(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
+def check(data: DataDir = Path("data"), out: CheckOut = Path("output"), strict: Strict = False) -> None:
     """检查数据：列出所有错误和警告（文件:行:列），不生成文件。"""
     project = _checked(data, strict, out)
     typer.echo(
@@ -292,7 +296,7 @@ def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
 
 
 @app.command("template")
-def roster_template(out: OutDir = Path("output")) -> None:
+def roster_template(out: ExcelOut = Path("output")) -> None:
     """生成空白的干部花名册 Excel（各列已设为文本格式，电话号码不会丢 0）。"""
     from booklet.build import write
     from booklet.outputs import Output, Report
@@ -302,7 +306,7 @@ def roster_template(out: OutDir = Path("output")) -> None:
 
 
 @app.command("export")
-def export_data(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
+def export_data(data: DataDir = Path("data"), out: ExcelOut = Path("output"), strict: Strict = False) -> None:
     """把数据导出为 Excel（干部、站所、服务事项各一张表），便于领导审阅。"""
     from booklet.build import write
     from booklet.outputs import Output, Report

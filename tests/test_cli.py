@@ -25,6 +25,11 @@ def test_a_bare_booklet_prints_its_help_and_version_is_an_option_too():
     assert version.code == 0 and version.stdout == run_cli("version").stdout != ""
 
 
+def test_the_out_folder_is_said_as_what_each_command_puts_there():
+    assert "PDF" not in run_cli("template", "--help").stdout and "Excel" in run_cli("export", "--help").stdout
+    assert "照片" in run_cli("check", "--help").stdout
+
+
 def test_every_command_takes_data_and_out():
     for command in ("check", "build"):
         text = run_cli(command, "--help").stdout
