@@ -173,8 +173,8 @@ def build(
     from booklet.progress import documents
 
     with documents("正在排版") as progress:
-        report = _produce(lambda: run_build(project, out, large_print=large_print, force=force, progress=progress),
-                          out)
+        report = _made(lambda: run_build(project, out, large_print=large_print, force=force, progress=progress), out)
+    _tell(report, out)  # once the bar is gone: its line is not the summary's first
     if stamp is not None:
         files = [w.path.relative_to(out).as_posix() for w in report.written] + report.unchanged
         with contextlib.suppress(OSError):  # not kept: the next build reads the data again
@@ -379,13 +379,15 @@ def _known(project, station: str | None, cadre: str | None) -> None:
 def _produce(make, out: Path):
     """Run a render-and-write step; report what was written, or why nothing was. Returns
     the step's Report."""
-    from booklet.cards import FOLDER as CARDS
-    from booklet.household.book import LARGE_PRINT_COPY, PRINT_COPY
-    from booklet.manifest import FILENAME as MANIFEST
+    return _tell(_made(make, out), out)
+
+
+def _made(make, out: Path):
+    """The Report of a render-and-write step; exit, saying why, if nothing could be written."""
     from booklet.pdf.render import RenderError
 
     try:
-        report = make()
+        return make()
     except RenderError as exc:
         _err(f"错误：{exc}")
         _err("未生成任何文件，原有文件保持不变。")
@@ -393,6 +395,14 @@ def _produce(make, out: Path):
     except OSError as exc:
         _err(f"错误：无法写入输出目录 {out}：{said(exc)}")
         raise typer.Exit(Exit.WRITE_FAILED) from None
+
+
+def _tell(report, out: Path):
+    """Say what a step wrote, kept or removed, and how to print it; returns `report`."""
+    from booklet.cards import FOLDER as CARDS
+    from booklet.household.book import LARGE_PRINT_COPY, PRINT_COPY
+    from booklet.manifest import FILENAME as MANIFEST
+
     if report.finished:
         _err(f"上次生成在放入文件时被中断，只放好了一部分；已把其余 {len(report.finished)} 个文件放好："
              + "、".join(report.finished))
