@@ -28,8 +28,8 @@ def check_data(data_dir: Path, cache: Path | None = None) -> Project:
     """Load `data_dir` and run every check; the findings are in `project.problems`.
 
     With a `cache` folder, what was learnt about the photos is kept there for the next run.
+    FontsMissing if the fonts are not as the set-up put them (fonts.coverage requires them).
     """
-    fonts.require(FONTS)
     project = load(data_dir)
     project.facts = FileFacts(cache / FACTS if cache is not None else None)
     check(project, FONTS)
