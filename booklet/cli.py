@@ -8,7 +8,7 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -53,8 +53,8 @@ CheckOut = Annotated[Path, typer.Option(
     "--out", help="输出目录：检查过的照片记在它的 .cache 里，照片没变下次就不再检查。")]
 ExcelOut = Annotated[Path, typer.Option("--out", help="输出目录，生成的 Excel 文件放在这里。")]
 Strict = Annotated[bool, typer.Option("--strict", help="有警告也算失败（正式印刷前建议使用）。")]
-StationId = Annotated[Optional[str], typer.Option("--station", help="只生成这个站所的（站所编号，如 minzheng）。")]
-CadreId = Annotated[Optional[str], typer.Option("--cadre", help="只生成这个人的（干部编号，如 zhangsan）。")]
+StationId = Annotated[str | None, typer.Option("--station", help="只生成这个站所的（站所编号，如 minzheng）。")]
+CadreId = Annotated[str | None, typer.Option("--cadre", help="只生成这个人的（干部编号，如 zhangsan）。")]
 
 
 def _err(text: str) -> None:
@@ -74,8 +74,9 @@ _told.addHandler(_Told(logging.WARNING))
 _told.propagate = False
 
 
-def _checked(data: Path, strict: bool, out: Path | None = None):
-    """Load and check the data; print every problem; exit unless it may be rendered.
+def _checked(data: Path, strict: bool, out: Path | None = None, warnings: bool = True):
+    """Load and check the data; print every problem (or only the errors); exit unless it may
+    be rendered.
 
     What the checks learn of the photos is kept in `out`'s cache folder, if given.
     """
@@ -97,7 +98,7 @@ def _checked(data: Path, strict: bool, out: Path | None = None):
     from booklet.plates import beyond_any_plate
 
     project.problems.extend(beyond_any_plate(project))
-    _report_problems(project.problems, strict)
+    _report_problems(project.problems if warnings else [p for p in project.problems if not p.warning], strict)
     return project
 
 
@@ -125,7 +126,7 @@ def _apart(data: Path, out: Path) -> None:
 
 def _report_problems(problems: list, strict: bool) -> None:
     """Print every problem and a summary; exit if there is an error, or a warning and `strict`."""
-    for problem in problems:
+    for problem in sorted(problems, key=lambda p: p.warning):  # errors first: what stops the run
         _err(str(problem))
     errors = any(not p.warning for p in problems)
     failed = errors or (strict and problems)
@@ -188,7 +189,7 @@ def plates(
     strict: Strict = False,
     station: StationId = None,
     cadre: CadreId = None,
-    size: Annotated[Optional[str], typer.Option(
+    size: Annotated[str | None, typer.Option(
         "--size", help="尺寸，如「A4 横版」「A5 横版」「200×100」（毫米）；默认用 org.yaml 的 plate_size。")] = None,
 ) -> None:
     """生成便民身份证（门牌）：每个站所一个 PDF，每人一页；--station 只生成一个站所，--cadre 只生成一个人。"""
@@ -300,60 +301,77 @@ def roster_template(out: ExcelOut = Path("output")) -> None:
     """生成空白的干部花名册 Excel（各列已设为文本格式，电话号码不会丢 0）。"""
     from booklet.build import write
     from booklet.outputs import Output, Report
-    from booklet.roster import template
+    from booklet.workbook.export import template
 
     _produce(lambda: Report(write([Output("干部花名册模板.xlsx", template(), 1)], out)), out)
 
 
 @app.command("export")
-def export_data(data: DataDir = Path("data"), out: ExcelOut = Path("output"), strict: Strict = False) -> None:
-    """把数据导出为 Excel（干部、站所、服务事项各一张表），便于领导审阅。"""
+def export_data(data: DataDir = Path("data"), out: ExcelOut = Path("output")) -> None:
+    """把全部数据导出为一个 Excel 工作簿（单位信息、站所、干部、服务事项、申请材料等），改好后可用 import 导回。"""
     from booklet.build import write
     from booklet.outputs import Output, Report
-    from booklet.roster import export
+    from booklet.workbook.export import export
+    from booklet.workbook.layout import SHEETS
 
-    project = _checked(data, strict, out)
-    _produce(lambda: Report(write([Output("数据汇总.xlsx", export(project), 3)], out)), out)
+    project = _checked(data, False, out)
+    _produce(lambda: Report(write([Output(WORKBOOK, export(project), len(SHEETS) + 1)], out)), out)
+
+
+WORKBOOK = "数据汇总.xlsx"
 
 
 @app.command("import")
-def import_roster(
-    roster: Annotated[Path, typer.Argument(help="花名册 Excel 文件（.xlsx），第一行或前几行中有「姓名」等列名。")],
+def import_workbook(
+    workbook: Annotated[Path, typer.Argument(
+        help=f"export 导出的 {WORKBOOK}（改过的），或只有一张表的干部花名册（.xlsx）。")],
     data: DataDir = Path("data"),
-    apply: Annotated[bool, typer.Option("--apply", help="把变化写入 cadres.yaml（保留原有注释和顺序）。")] = False,
+    apply: Annotated[bool, typer.Option(
+        "--apply", help="把变化写入数据目录的 YAML 文件（保留原有注释和顺序）。")] = False,
 ) -> None:
-    """从 Excel 花名册导入干部：先列出会有哪些变化；加 --apply 才写入 cadres.yaml。"""
-    from booklet.data.load import CADRES_FILE
-    from booklet.roster import RosterError, plan
-    from booklet.roster import apply as write_roster
+    """从 Excel 导入数据：先逐项列出会有哪些变化；加 --apply 才写入数据目录。"""
+    from booklet.files import write_atomic
+    from booklet.workbook.plan import plan
+    from booklet.workbook.read import WorkbookError
 
-    project = _checked(data, strict=False)
+    project = _checked(data, strict=False, warnings=False)  # the data's own warnings are for check
     try:
-        result = plan(project, roster)
-    except RosterError as exc:
+        result = plan(project, workbook)
+    except WorkbookError as exc:
         _err(f"错误：{exc}")
         raise typer.Exit(Exit.INVALID_DATA) from None
     except OSError as exc:
-        _err(f"错误：无法读取花名册 {roster}：{said(exc)}")
+        _err(f"错误：无法读取 {workbook}：{said(exc)}")
         raise typer.Exit(Exit.INVALID_DATA) from None
-    for problem in result.problems:
-        _err(problem)
-    if result.problems:
-        _err(f"共 {len(result.problems)} 个问题，没有导入。")
+    problems = sorted(result.problems, key=lambda p: p.warning)
+    for problem in problems:
+        _err(str(problem))
+    if not result.ok:
+        _err(f"{summary(problems)}，没有导入。")
         raise typer.Exit(Exit.INVALID_DATA)
     for line in result.lines:
         typer.echo(line)
     if not result.lines:
-        typer.echo("花名册与 cadres.yaml 一致，没有变化。")
+        typer.echo(f"{workbook.name} 与 {data} 中的数据一致，没有变化。")
         return
-    if apply:
-        try:
-            write_roster(project, result)
-        except OSError as exc:
-            _unwritable(exc, data / CADRES_FILE, "cadres.yaml 没有改动")
-        typer.echo("已写入 cadres.yaml。请运行 make check 检查，再 make booklet。")
-    else:
+    if not apply:
         typer.echo("以上变化尚未写入；确认无误后加 --apply 再运行一次。")
+        return
+    written: list[str] = []
+    for path, text in result.files.items():
+        try:
+            write_atomic(path, text.encode("utf-8"))
+        except OSError as exc:
+            # Each file is whole, old or new; importing again writes what is still missing.
+            _unwritable(exc, path, f"已写入 {'、'.join(written)}，其余没有改动：解决后再导入一次即可"
+                        if written else "数据没有改动")
+        written.append(str(path.relative_to(data)))
+    names = "、".join(written)
+    typer.echo(f"已写入 {names}。")
+    if data == Path("data"):
+        typer.echo("请运行 make booklet 重新生成。")
+    else:
+        typer.echo(f"请运行 .venv/bin/booklet build --data {data} 重新生成。")
 
 
 def _unwritable(exc: OSError, where: Path, kept: str) -> None:

@@ -118,7 +118,7 @@ def describe(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
     if kind == "missing":
         return field_path(loc[:-1]), f"缺少必填字段 {name}（{_label(model, loc)}）", False
     if kind == "extra_forbidden":
-        owner = _model_at(model, loc[:-1])
+        owner = model_at(model, loc[:-1])
         text = f"未知字段「{name}」"
         if owner is not None:
             guess = suggestion(model, loc)
@@ -128,7 +128,7 @@ def describe(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
                 text += "，可用的字段有：" + "、".join(owner.model_fields)
         return field_path(loc[:-1]), text, True
     if kind in ("model_type", "model_attributes_type") and isinstance(value, str) and loc:
-        owner = _model_at(model, loc)
+        owner = model_at(model, loc)
         if owner is not None and "name" in owner.model_fields:
             return field_path(loc), f"「{value}」应写成「- name: {value}」，其余各项另起一行", False
     if value is None and kind in {"string_type", "list_type", "int_type", "bool_type", "date_type",
@@ -153,7 +153,7 @@ def describe(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
 def suggestion(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None:
     """The field an unknown key at `loc` was probably meant to be: a near spelling, or a
     field whose Chinese name it is (「职务」 for post)."""
-    owner = _model_at(model, loc[:-1])
+    owner = model_at(model, loc[:-1])
     if owner is None:
         return None
     key = str(loc[-1])
@@ -169,11 +169,11 @@ def suggestion(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None
 def _label(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     from booklet.data.model import label
 
-    owner = _model_at(model, loc[:-1])
+    owner = model_at(model, loc[:-1])
     return label(owner, str(loc[-1])) if owner is not None else str(loc[-1])
 
 
-def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+def model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The model class that validates the value at `loc` inside `model`, if there is one."""
     current: Any = model
     for step in loc:
@@ -183,7 +183,7 @@ def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMo
             current = current.model_fields[step].annotation
         else:
             return None
-        current = _unwrap(current)
+        current = unwrap(current)
     return current if _is_model(current) else None
 
 
@@ -191,7 +191,7 @@ def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
-def _unwrap(tp: Any) -> Any:
+def unwrap(tp: Any) -> Any:
     """Strip `Annotated[...]` and `X | None` down to the one type that matters."""
     while True:
         origin = typing.get_origin(tp)
@@ -207,7 +207,7 @@ def _unwrap(tp: Any) -> Any:
 
 
 def _item_type(tp: Any) -> Any:
-    tp = _unwrap(tp)
+    tp = unwrap(tp)
     if typing.get_origin(tp) is list:
         return typing.get_args(tp)[0]
     return None

@@ -58,7 +58,7 @@ _YES = {"是", "有", "true", "yes", "y", "on", "1"}
 _NO = {"否", "无", "false", "no", "n", "off", "0"}
 
 
-def _yes_no(value: Any) -> Any:
+def yes_no(value: Any) -> Any:
     if isinstance(value, str):
         word = value.strip().lower()
         if word in _YES:
@@ -169,7 +169,7 @@ def parse_paper_size(value: Any) -> Any:
 Text = Annotated[str, Field(min_length=1)]
 Id = Annotated[str, AfterValidator(_check_id)]
 Name = Annotated[str, Field(min_length=1), AfterValidator(_check_name)]
-YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+YesNo = Annotated[bool, BeforeValidator(yes_no)]
 Count = Annotated[int, BeforeValidator(_whole_number)]
 Days = Annotated[Count, Field(ge=1, le=365)]
 
@@ -229,9 +229,9 @@ class Channels(Record):
     email: str | None = None
     """电子邮箱。"""
     wechat: str | None = None
-    """微信公众号名称。"""
+    """微信公众号。"""
     weibo: str | None = None
-    """微博账号名称。"""
+    """微博账号。"""
     website: str | None = None
     """网站地址。"""
     hotline: ServiceNumber = Phone("12345", "12345", Kind.SHORT)
@@ -247,14 +247,14 @@ class Channels(Record):
 
 class Category(Record):
     name: Name
-    """事项分类名称，如「社会救助」；一本通按此顺序分章。"""
+    """分类名称，如「社会救助」；一本通按此顺序分章。"""
     intro: str | None = None
     """分类简介，印在该章开头，可不填。"""
 
 
 class Org(Record):
     name: Name
-    """街道（乡镇）名称，如「云溪街道办事处」。"""
+    """单位名称，街道（乡镇）的名称，如「云溪街道办事处」。"""
     region: str | None = None
     """所属地区，如「示例市云溪区」，印在封面。"""
     address: Text
@@ -266,9 +266,9 @@ class Org(Record):
     edition: Edition
     """版次与日期。"""
     hall_hours: Text
-    """便民服务大厅办公时间，站所未写办公时间的以此为准。"""
+    """大厅办公时间，便民服务大厅的办公时间，站所未写办公时间的以此为准。"""
     hall_phone: AnyPhone | None = None
-    """便民服务大厅咨询电话。"""
+    """大厅咨询电话，便民服务大厅的咨询电话。"""
     supervision: Supervision
     """作风监督与投诉。"""
     channels: Channels = Field(default_factory=Channels)
@@ -281,7 +281,7 @@ class Org(Record):
     """人生大事（一件事），如 出生、上学、退役、身后事，按印刷顺序排列；事项用 life_events 标注，
     一本通书后「按人生大事查找」按此列出。"""
     plate_size: Paper = PaperSize(297, 210)
-    """便民身份证（门牌）尺寸：「A4 横版」（默认）、「A5 横版」或「200×100」（毫米，宽×高）。"""
+    """门牌尺寸，便民身份证（门牌）的尺寸：「A4 横版」（默认）、「A5 横版」或「200×100」（毫米，宽×高）。"""
 
 
 # --- stations.yaml --------------------------------------------------------------------------
@@ -313,7 +313,7 @@ class Cadre(Record):
     pinyin: Annotated[str, Field(pattern=r"^[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ]+$")] | None = None
     """姓名拼音，仅多音字姓氏（单 shan、曾 zeng、解 xie、覃 qin）需要写，用于排序。"""
     station: Id
-    """所在站所的编号。"""
+    """所在站所，填站所编号（见站所表），也可填站所名称。"""
     post: Text
     """职务，如「民政助理员」。"""
     duties: Annotated[list[Text], Field(min_length=1)]
@@ -325,7 +325,7 @@ class Cadre(Record):
     photo: str | None = None
     """照片，data/ 下的路径，如 photos/zhangsan.jpg；没有照片可不填。"""
     order: Count | None = None
-    """在本站所中的排列顺序，数字小的在前；不填按文件中的顺序。"""
+    """排列顺序，在本站所中数字小的在前；不填按文件中的顺序。"""
 
     @property
     def dial(self) -> Phone:
@@ -352,11 +352,11 @@ class Material(Record):
     unit: Annotated[str, Field(min_length=1, max_length=2)] = "份"
     """份数的单位，默认「份」，按张计的写「张」。"""
     originals: Annotated[Count, Field(ge=0, le=99)] = 0
-    """原件份数（与复印件份数不同时用这两项，不写 kind、count）。"""
+    """原件份数，与复印件份数不同时用原件份数和复印件份数，不写材料类型和份数。"""
     copies: Annotated[Count, Field(ge=0, le=99)] = 0
     """复印件份数。"""
     verify_original: YesNo = False
-    """验原件、收复印件的填 是。"""
+    """验原件，验原件、收复印件的填 是。"""
     form: Literal["纸质", "电子", "纸质或电子"] = "纸质"
     """材料形式：纸质、电子 或 纸质或电子。"""
     required: YesNo = True
@@ -364,7 +364,7 @@ class Material(Record):
     source: str | None = None
     """材料来源，即由谁出具，如「村（社区）居委会」「申请人自备」。"""
     sample: str | None = None
-    """示范文本或空白表格在哪里取，如「窗口领取，或在示例市政务服务网下载」。"""
+    """示范文本，示范文本或空白表格在哪里取，如「窗口领取，或在示例市政务服务网下载」。"""
     note: str | None = None
     """备注，如填写要求。"""
 
@@ -382,16 +382,16 @@ class Stage(Record):
     name: Text
     """环节或机关，如「街道审核」「区民政局审批」。"""
     days: Days
-    """这一段的时限，天数（单位同整个时限）。"""
+    """环节时限，这一段的时限，天数（单位同整个时限）。"""
 
 
 class ChannelLimit(Record):
     channel: Text
     """办理渠道，如「窗口」「网上」。"""
     immediate: YesNo = False
-    """这个渠道当场办结的填 是。"""
+    """当场办结，这个渠道当场办结的填 是。"""
     days: Days | None = None
-    """这个渠道的时限，天数。"""
+    """渠道时限，这个渠道的时限，天数。"""
 
     @model_validator(mode="after")
     def _said(self) -> ChannelLimit:
@@ -402,13 +402,13 @@ class ChannelLimit(Record):
 
 class TimeLimit(Record):
     immediate: YesNo = False
-    """即办件（当场办结）填 是。"""
+    """即办件，当场办结的填 是。"""
     statutory_days: Days | None = None
     """法定办结时限，天数（按 unit 计）。"""
     promised_days: Days | None = None
     """承诺办结时限，天数（按 unit 计）。"""
     days: Days | None = None
-    """办事指南只写「办理时限」、不分法定和承诺的，写在这里。"""
+    """办理时限，办事指南只写「办理时限」、不分法定和承诺的，写在这里。"""
     unit: Literal["工作日", "自然日"] = "工作日"
     """时限的单位：工作日，或法律按日计算的写 自然日（如身份证 60 日）。"""
     stages: list[Stage] = []
@@ -435,9 +435,9 @@ class TimeLimit(Record):
 
 class SpecialStep(Record):
     name: Text
-    """特殊环节名称，如「公示」「专家评审」「入户调查」。"""
+    """环节名称，如「公示」「专家评审」「入户调查」。"""
     days: Days | None = None
-    """所需时间，天数（单位同办结时限）。"""
+    """所需天数，单位同办结时限。"""
     counted: YesNo | None = None
     """是否计入办结时限：是 或 否；办事指南没写的不写。"""
 
@@ -459,11 +459,11 @@ class Service(Record):
     category: Text
     """事项分类，须是 org.yaml 中 categories 之一。"""
     life_events: list[Name] = []
-    """事项涉及的人生大事，须是 org.yaml 中 life_events 之一，可写多个，如 [出生, 结婚生育]。"""
+    """人生大事，事项涉及的人生大事，须是 org.yaml 中 life_events 之一，可写多个，如 [出生, 结婚生育]。"""
     station: Id
-    """受理站所的编号。"""
+    """受理站所，填站所编号，也可填站所名称。"""
     authority: str | None = None
-    """实施主体（决定机关），如「示例市云溪区民政局」；街道受理、区里审批的写上，不填则为本街道。"""
+    """实施主体，即决定机关，如「示例市云溪区民政局」；街道受理、区里审批的写上，不填则为本街道。"""
     handlers: Annotated[list[Id], Field(min_length=1)]
     """经办人，填干部编号，第一位是主要经办人。"""
     summary: str | None = None
@@ -491,11 +491,11 @@ class Service(Record):
     online: str | None = None
     """网上办理渠道，如「示例市政务服务网“社会救助”专区」。"""
     online_url: WebAddress | None = None
-    """网上办理的网址，以 https:// 开头；一本通印一个扫码打开它的二维码。"""
+    """网上办理网址，以 https:// 开头；一本通印一个扫码打开它的二维码。"""
     handling_type: Literal["即办件", "承诺件"] | None = None
     """办件类型：即办件 或 承诺件。"""
     visits: Annotated[Count, Field(ge=0, le=9)] | None = None
-    """到办事现场的次数，如「最多跑一次」写 1，全程网办写 0。"""
+    """跑动次数，到办事现场的次数，如「最多跑一次」写 1，全程网办写 0。"""
     accepting: str | None = None
     """受理时段，只在某些日子受理的写，如「每月 1 日至 20 日」。"""
     special_steps: list[SpecialStep] = []
@@ -503,7 +503,7 @@ class Service(Record):
     result: str | None = None
     """办理结果，如「《最低生活保障证》」「批准文书」。"""
     delivery: str | None = None
-    """结果送达方式，如「窗口领取」「邮寄」。"""
+    """送达方式，办理结果的送达方式，如「窗口领取」「邮寄」。"""
     consult_phone: ServiceNumber | None = None
     """咨询电话，不写则印受理站所的办公电话。"""
     complaint_phone: ServiceNumber | None = None
@@ -513,7 +513,7 @@ class Service(Record):
     notes: list[Text] = []
     """温馨提示。"""
     source: WebAddress | None = None
-    """办事指南的出处网址，供核对，不印在一本通上。"""
+    """指南出处网址，办事指南的出处，供核对，不印在一本通上。"""
 
 
 # The elements of a published service guide that a household acts on, in the guide's order:
@@ -558,4 +558,4 @@ def label(model: type[BaseModel], field: str) -> str:
     info = model.model_fields.get(field)
     if info is None or not info.description:
         return field
-    return re.split(r"[，。,]", info.description, maxsplit=1)[0]
+    return re.split(r"[，。,：；]", info.description, maxsplit=1)[0]
