@@ -167,6 +167,9 @@ class _Builder:
             record.row, record.current = row.address, current
             if current is not None and not given:  # matched by name: the id column may be empty
                 record.raw = {"id": current.id, **{k: v for k, v in record.raw.items() if k != "id"}}
+            written = self.project.origin(current).raw if current is not None else {}
+            if "order" in written and not record.raw.get("order"):
+                record.raw["order"] = written["order"]  # given on an earlier import: an empty cell keeps it
             if not record.raw.get("id"):
                 record.raw = {"id": self._new_id(kind, name, records), **record.raw}
             claimed[record.id] = f"第 {row.number} 行"
