@@ -30,8 +30,13 @@ cards: setup
 check: setup
 	$(BIN)/booklet check --data $(DATA)
 
-test: setup
+test: setup $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+# What only the tests use, on top of the set-up (make booklet does not install it).
+$(VENV)/.installed-test: $(INSTALLED) scripts/system-packages
+	scripts/system-packages test
+	touch $@
 
 # The fonts are checked on every set-up (booklet fonts): one cut short or replaced since is
 # extracted again, as a missing one is.

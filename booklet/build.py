@@ -57,8 +57,7 @@ def _build(project: Project, out_dir: Path, large_print: bool, force: bool,
     finished, finished_now = finish_moving(out_dir)  # by a build killed as it put its files in place
     for move in finished:
         manifest.record(move.filename, move.inputs, move.sha256)
-    # The large print, once made (with --large-print), is kept current by every build after.
-    units = _units(project, large_print, also_large=book.LARGE_PRINT_COPY in manifest.entries)
+    units = _units(project, large_print, present=set(manifest.entries) | _present(out_dir))
     stale = [u for u in units if force or not all(manifest.fresh(out_dir, f, u.inputs) for f in u.files)]
     cache = None if force else out_dir / CACHE  # --force: everything laid out afresh
     with Staging.under(out_dir) as staging:
@@ -81,32 +80,54 @@ def _build(project: Project, out_dir: Path, large_print: bool, force: bool,
     return report
 
 
-def _units(project: Project, large_print: bool, also_large: bool = False) -> list[Unit]:
-    """What a build keeps current: with `large_print`, the large print alone; else the booklet,
-    the plates and the cards, and the large print too if `also_large`."""
-    org = project.org.model_dump(mode="json")
-    large = Unit("large", (book.LARGE_PRINT_COPY,), digest(tool(), "large", _shown_in_booklet(project)))
+def _units(project: Project, large_print: bool, present: set[str] = frozenset()) -> list[Unit]:
+    """What a build keeps current: with `large_print`, the large print alone; else every
+    edition org.yaml declares, and every one an earlier run put in the output folder
+    (`present`, the manifest's files), so that none is left stale."""
+    editions = project.org.editions
+    shown = _shown_in_booklet(project)
+    large = Unit("large", (book.LARGE_PRINT_COPY,), digest(tool(), "large", shown))
     if large_print:
         return [large]
-    units = [Unit("booklet", (book.READING_COPY, book.PRINT_COPY),
-                  digest(tool(), "booklet", _shown_in_booklet(project)))]
-    if also_large:
+    copies = tuple(f for f, wanted in ((book.READING_COPY, editions.reading), (book.PRINT_COPY, editions.print_copy))
+                   if wanted or f in present)
+    units = [Unit("booklet", copies, digest(tool(), "booklet", shown))] if copies else []
+    if editions.large_print or book.LARGE_PRINT_COPY in present:
         units.append(large)
+    org = project.org.model_dump(mode="json", exclude={"editions"})
+    cards_made = {"qr": editions.card_qr, "copies": editions.card_copies}
     for name, staff_of in by_office(project, view.people(project)):
         station = project.station(staff_of[0].station).model_dump(mode="json")
         staff = [c.model_dump(mode="json", exclude={"photo"}) for c in staff_of]
         portraits = [_photo_digest(project, c.photo) for c in staff_of]  # plates show them, cards do not
-        units.append(Unit("plates", (f"{plates.FOLDER}/{name}",),
-                          digest(tool(), "plates", org, station, staff, portraits), staff_of[0].station))
-        units.append(Unit("cards", (f"{cards.FOLDER}/{name}",),
-                          digest(tool(), "cards", org, station, staff), staff_of[0].station))
+        plate, card = f"{plates.FOLDER}/{name}", f"{cards.FOLDER}/{name}"
+        if editions.plates or _made_before(plates.FOLDER, present):
+            units.append(Unit("plates", (plate,), digest(tool(), "plates", org, station, staff, portraits),
+                              staff_of[0].station))
+        if editions.cards or _made_before(cards.FOLDER, present):
+            units.append(Unit("cards", (card,), digest(tool(), "cards", org, station, staff, cards_made),
+                              staff_of[0].station))
     return units
 
 
+def _present(out_dir: Path) -> set[str]:
+    """The editions in the output folder, made by a build or by a command of their own."""
+    found = {f for f in (book.READING_COPY, book.PRINT_COPY, book.LARGE_PRINT_COPY) if (out_dir / f).is_file()}
+    for folder in (plates.FOLDER, cards.FOLDER):
+        if (out_dir / folder).is_dir():
+            found |= {f"{folder}/{p.name}" for p in (out_dir / folder).glob("*.pdf")}
+    return found
+
+
+def _made_before(folder: str, present: set[str]) -> bool:
+    return any(f.startswith(folder + "/") for f in present)
+
+
 def _shown_in_booklet(project: Project) -> list:
-    """Everything the booklet prints: all of the data but the photos and the plate size."""
+    """Everything the booklet prints: all of the data but the photos, the plate size and
+    which editions are made."""
     return [
-        project.org.model_dump(mode="json", exclude={"plate_size"}),
+        project.org.model_dump(mode="json", exclude={"plate_size", "editions"}),
         [s.model_dump(mode="json") for s in project.stations],
         [c.model_dump(mode="json", exclude={"photo"}) for c in project.cadres],
         [s.model_dump(mode="json") for s in project.services],
@@ -130,9 +151,10 @@ def _render(project: Project, stale: list[Unit], cache: Path | None, staging: St
         batches = [pool.submit(_office_batch, kind, stations, cache, staging, priority=OFFICES)
                    for kind in ("plates", "cards")
                    for stations in _batches(project, [u.station for u in stale if u.kind == kind])]
+        wanted = {f for u in stale for f in u.files}
         for large in editions:
-            outputs += map(staging.stage, book.render(project, large_print=large, pool=pool, cache=cache,
-                                                      started=lambda: pool.release(OFFICES)))
+            made = book.render(project, large_print=large, pool=pool, cache=cache, started=lambda: pool.release(OFFICES))
+            outputs += [staging.stage(output) for output in made if output.filename in wanted]
             give_back()  # the booklet's parts and the document put together from them, while plates render
         pool.release(OFFICES)
         for batch in batches:
@@ -187,7 +209,8 @@ def _office_batch(kind: str, stations: list[str], cache: Path | None, staging: S
     if kind == "plates":
         outputs = plate_files(project, people=people, cache=cache)
     else:
-        outputs = card_files(project, people=people)
+        editions = project.org.editions
+        outputs = card_files(project, people=people, payload=editions.card_qr, copies=editions.card_copies)
     return [staging.stage(output) for output in outputs]
 
 

@@ -106,15 +106,30 @@ def vcard(project: Project, cadre: Cadre) -> str:
 BRIEF_CHARS = 90
 
 
+# Lines of 8 pt duties below the heading before they would run off the card's edge (where the
+# render refuses them); the duties are then cut to what ends above the foot (_backs_over).
+BACK_LINES = 10
+LINE_CHARS = 26  # full-width characters in a line of the back at 8 pt
+
+
+def _lines(duty: str) -> int:
+    return -(-len(duty) // LINE_CHARS)
+
+
 def brief_duties(cadre: Cadre, limit: int = BRIEF_CHARS) -> list[str]:
-    """As many whole duties as make about `limit` characters; the first always."""
-    chosen, used = [], 0
+    """As many whole duties as make about `limit` characters and stay on the card; the first always."""
+    chosen, used, lines = [], 0, 0
     for duty in cadre.duties:
-        if chosen and used + len(duty) > limit:
+        if chosen and (used + len(duty) > limit or lines + _lines(duty) > BACK_LINES):
             break
         chosen.append(duty)
-        used += len(duty)
+        used, lines = used + len(duty), lines + _lines(duty)
     return chosen
+
+
+def _too_long(cadre: Cadre) -> RenderError:
+    return RenderError(f"{cadre.name}（{cadre.id}）的联系卡背面放不下：第一条工作职责有 {len(cadre.duties[0])} 字，"
+                       "太长了，请精简")
 
 
 def files(project: Project, people: list[Cadre], payload: QrPayload = "tel", copies: int = PER_SHEET, *,
@@ -170,13 +185,15 @@ def _faces(project: Project, people: list[Cadre], payload: QrPayload) -> Rendere
     """Every person's front and back, each a page of its own, bleed included. A back whose
     duties run into its foot is laid out again with one duty fewer."""
     shown = {c.id: len(brief_duties(c)) for c in people}
+    for c in people:
+        if _lines(c.duties[0]) > BACK_LINES:
+            raise _too_long(c)
     while True:
         result = _faces_showing(project, people, payload, shown)
         over = _backs_over(result, people)
         for c in over:
             if shown[c.id] == 1:
-                raise RenderError(f"{c.name}（{c.id}）的联系卡背面放不下：第一条工作职责有 {len(c.duties[0])} 字，"
-                                  "太长了，请精简")
+                raise _too_long(c)
             shown[c.id] -= 1
         if not over:
             return result

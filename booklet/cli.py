@@ -218,20 +218,22 @@ def cards(
     strict: Strict = False,
     station: StationId = None,
     cadre: CadreId = None,
-    qr: Annotated[str, typer.Option(
-        "--qr", help="二维码内容：tel（扫码拨号，默认）或 vcard（扫码存入通讯录）。")] = "tel",
-    copies: Annotated[int, typer.Option(
-        "--copies", min=1, max=100, help="每人印几张，默认 10（一人一整张 A4）。")] = 10,  # cards.PER_SHEET
+    qr: Annotated[str | None, typer.Option(
+        "--qr", help="这一次的二维码内容：tel（扫码拨号）或 vcard（扫码存入通讯录）；默认用 org.yaml 的 card_qr。")] = None,
+    copies: Annotated[int | None, typer.Option(
+        "--copies", min=1, max=100, help="这一次每人印几张；默认用 org.yaml 的 card_copies（10，一人一整张 A4）。")] = None,
 ) -> None:
     """生成联系卡：90×54 毫米，每张 A4 排 10 张，正反面分页，带裁切线；双面打印选「长边翻转」。"""
     from booklet.build import card_files, write
     from booklet.outputs import Report
 
-    if qr not in ("tel", "vcard"):
+    if qr is not None and qr not in ("tel", "vcard"):
         _err(f"错误：--qr 只能是 tel 或 vcard，不是「{qr}」")
         raise typer.Exit(Exit.USAGE)
     project = _checked(data, strict, out)
     _known(project, station, cadre)
+    qr = qr or project.org.editions.card_qr
+    copies = copies or project.org.editions.card_copies
     _produce(lambda: Report(write(card_files(project, station=station, cadre=cadre, payload=qr, copies=copies), out)), out)
 
 
@@ -260,8 +262,10 @@ def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
     from booklet.build import write
     from booklet.data.released import ReleaseBroken, last_release
     from booklet.editions import compare
-    from booklet.household.book import LARGE_PRINT_COPY
+    from booklet.cards import FOLDER as CARDS
+    from booklet.household.book import LARGE_PRINT_COPY, READING_COPY
     from booklet.notice import FILENAME, render_notice
+    from booklet.plates import FOLDER as PLATES
     from booklet.outputs import Report
 
     project = _checked(data, strict, out)
@@ -285,12 +289,17 @@ def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
             for line in lines:
                 typer.echo(f"  {line}")
     typer.echo("需要重印：")
-    for title, people in (("便民身份证", found.plates), ("联系卡", found.cards)):
-        names = "、".join(c.name for c in people)
-        typer.echo(f"  {title}：{names}（共 {len(people)} 人）" if people else f"  {title}：不需要")
-    typer.echo(f"  一本通：{'需要出新版（第 ' + str(since['number'] + 1) + ' 版）' if found.new_edition else '不需要'}")
-    if found.new_edition and (out / LARGE_PRINT_COPY).exists():
-        typer.echo(f"  大字版：需要重印（{LARGE_PRINT_COPY}，make booklet 会一并更新）")
+    made = project.org.editions  # what the office prints, and what an earlier run made anyway
+    for title, people, wanted, folder in (("便民身份证", found.plates, made.plates, PLATES),
+                                          ("联系卡", found.cards, made.cards, CARDS)):
+        if wanted or (out / folder).is_dir():
+            names = "、".join(c.name for c in people)
+            typer.echo(f"  {title}：{names}（共 {len(people)} 人）" if people else f"  {title}：不需要")
+    next_edition = f"需要出新版（第 {since['number'] + 1} 版）" if found.new_edition else "不需要"
+    for title, wanted, filename in (("一本通", made.reading or made.print_copy, READING_COPY),
+                                    ("大字版", made.large_print, LARGE_PRINT_COPY)):
+        if wanted or (out / filename).exists():
+            typer.echo(f"  {title}：{next_edition}")
     if found.notice:
         _produce(lambda: Report(write([render_notice(project, found)], out)), out)
         typer.echo(f"请把 {FILENAME} 印给已领一本通的住户，夹在一本通里。")

@@ -187,3 +187,32 @@ def test_vcard_splits_compound_surnames(minimal, workdir: Path):
     assert run_cli("cards", "--data", "data", "--out", "out", "--cadre", "zhangsan", "--qr", "vcard").code == 0
     (pdf,) = (workdir / "out" / cards.FOLDER).iterdir()
     assert "N:欧阳;晓;;;" in qr_codes(pdf, dpi=300)[0][0].text
+
+
+def _copied(pdf: Path) -> str:
+    """The text a PDF viewer built on poppler (Evince, Okular) copies from the whole file."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def test_names_and_numbers_copy_as_written_from_cards_and_plates(demo, demo_output):
+    """Letter-spacing made viewers copy 「黄 丽萍」: a search for the name failed."""
+    for folder in (cards.FOLDER, "便民身份证"):
+        for pdf in (demo_output / folder).glob("*.pdf"):
+            lines = {line.strip() for line in _copied(pdf).splitlines()}
+            people = [c for c in demo.cadres if demo.station(c.station).name == pdf.stem]
+            assert people, pdf
+            for c in people:
+                assert c.name in lines, (pdf.name, c.name)
+                for phone in (c.mobile, c.office_phone):
+                    assert phone is None or any(line.endswith(str(phone)) for line in lines), (pdf.name, phone)
+
+
+def test_no_text_a_resident_reads_on_a_card_is_under_8_pt(demo_output):
+    from pdfread import text_runs
+
+    sizes = {run.size for pdf in (demo_output / cards.FOLDER).glob("*.pdf")
+             for page in text_runs(pdf) for run in page}
+    assert sizes and min(sizes) >= 8, sorted(sizes)

@@ -111,4 +111,4 @@ def test_the_large_print_is_named_to_reprint_where_one_was_made(released: Path):
 
     result = run_cli("changes", "--data", "data", "--out", "output")
 
-    assert "  大字版：需要重印（便民服务一本通-大字版.pdf，make booklet 会一并更新）" in result.stdout.splitlines()
+    assert "  大字版：需要出新版（第 2 版）" in result.stdout.splitlines()

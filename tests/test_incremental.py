@@ -354,3 +354,43 @@ def test_an_item_measured_alone_is_not_measured_again_until_it_changes(demo_copy
     # The answer kept is the one measured from the same item (its key is its content), so the
     # booklet is as the first build laid it out; that an incremental build equals a fresh one
     # is the two tests above.
+
+
+def _declare(minimal: Path, editions: str) -> None:
+    with (minimal / "org.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("editions:\n" + "".join(f"  {line}\n" for line in editions.split(";")))
+
+
+def test_a_new_phone_is_in_every_declared_edition_and_the_old_one_in_none(minimal: Path, workdir: Path):
+    _declare(minimal, "large_print: 是;card_qr: vcard;card_copies: 2")
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+    _edit(minimal / "cadres.yaml", "mobile: 139 0000 0001", "mobile: 139 0000 0009")
+
+    result = run_cli("build", "--data", "data", "--out", "output")
+
+    assert result.code == 0, result.stderr
+    out = workdir / "output"
+    editions = [READING, PRINT, "便民服务一本通-大字版.pdf", "便民身份证/民政办.pdf", "联系卡/民政办.pdf"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf") if ".cache" not in p.parts) == \
+        sorted(editions + ["便民身份证/老龄办.pdf", "联系卡/老龄办.pdf"])
+    for name in editions:
+        text = "".join(page_texts(out / name))
+        assert "139 0000 0009" in text and "139 0000 0001" not in text, name
+    from pdfread import qr_codes
+    codes = [code.text for page in qr_codes(out / "联系卡/民政办.pdf") for code in page]
+    assert codes and all(code.startswith("BEGIN:VCARD") for code in codes)  # the choice made in org.yaml stays
+    assert len(codes) == 2  # two cards of one person, on one sheet
+
+
+def test_an_edition_not_declared_is_not_made_and_one_made_once_is_kept_current(minimal: Path, workdir: Path):
+    _declare(minimal, "print_copy: 否;plates: 否")
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+    out = workdir / "output"
+    assert (out / READING).exists() and not (out / PRINT).exists() and not (out / "便民身份证").exists()
+    assert run_cli("plates", "--data", "data", "--out", "output").code == 0  # made once, by hand
+    _edit(minimal / "cadres.yaml", "mobile: 139 0000 0001", "mobile: 139 0000 0009")
+
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+
+    text = "".join(page_texts(out / "便民身份证/民政办.pdf"))
+    assert "139 0000 0009" in text and "139 0000 0001" not in text

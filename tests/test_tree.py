@@ -14,7 +14,7 @@ PACKAGE = ROOT / "booklet"
 LAYERS = [
     ("command", ["booklet.__main__", "booklet.cli"]),
     ("the one build", ["booklet.build", "booklet.unchanged"]),
-    ("products", ["booklet.household", "booklet.plates", "booklet.cards", "booklet.notice", "booklet.roster"]),
+    ("products", ["booklet.household", "booklet.plates", "booklet.cards", "booklet.notice", "booklet.workbook"]),
     ("views", ["booklet.view", "booklet.editions"]),
     ("data", ["booklet.data", "booklet.pinyin"]),
     ("pdf", ["booklet.pdf"]),

@@ -252,6 +252,23 @@ class Category(Record):
     """分类简介，印在该章开头，可不填。"""
 
 
+class Editions(Record):
+    reading: YesNo = True
+    """阅读版，「便民服务一本通.pdf」，逐页排列，在屏幕上看或送打印店；不要的填 否。"""
+    print_copy: YesNo = True
+    """印刷版，「便民服务一本通-印刷版.pdf」，已拼好骑马订，用 A4 双面打印机印；不要的填 否。"""
+    large_print: YesNo = False
+    """大字版，「便民服务一本通-大字版.pdf」，A4 大字，给老年人；要印的填 是。"""
+    plates: YesNo = True
+    """便民身份证，每个站所一个 PDF，每人一页；不要的填 否。"""
+    cards: YesNo = True
+    """联系卡，每个站所一个 PDF，每张 A4 排 10 张；不要的填 否。"""
+    card_qr: Literal["tel", "vcard"] = "tel"
+    """联系卡二维码，tel（扫码拨号，默认）或 vcard（扫码把联系人存入通讯录）。"""
+    card_copies: Annotated[Count, Field(ge=1, le=100)] = 10
+    """联系卡份数，每人印几张，默认 10（一人一整张 A4）。"""
+
+
 class Org(Record):
     name: Name
     """单位名称，街道（乡镇）的名称，如「云溪街道办事处」。"""
@@ -278,10 +295,12 @@ class Org(Record):
     categories: Annotated[list[Category], Field(min_length=1)]
     """事项分类，按印刷顺序排列。"""
     life_events: list[Name] = []
-    """人生大事（一件事），如 出生、上学、退役、身后事，按印刷顺序排列；事项用 life_events 标注，
+    """人生大事（一件事），如 出生、上学、退役、身后事，按印刷顺序排列；各事项的「人生大事」标注，
     一本通书后「按人生大事查找」按此列出。"""
     plate_size: Paper = PaperSize(297, 210)
     """门牌尺寸，便民身份证（门牌）的尺寸：「A4 横版」（默认）、「A5 横版」或「200×100」（毫米，宽×高）。"""
+    editions: Editions = Field(default_factory=Editions)
+    """要印的版本：make booklet 每次都把这里要的版本更新到最新。"""
 
 
 # --- stations.yaml --------------------------------------------------------------------------
@@ -348,7 +367,7 @@ class Material(Record):
     kind: Literal["原件", "复印件", "原件及复印件", "电子"] | None = None
     """材料类型：原件、复印件、原件及复印件 或 电子；办事指南没写的不写。"""
     count: Annotated[Count, Field(ge=1, le=99)] | None = None
-    """份数，与 kind 一起写，如 kind: 原件及复印件、count: 3；没写份数的不写。"""
+    """份数，与材料类型一起写，如材料类型「原件及复印件」、份数 3；办事指南没写份数的不写。"""
     unit: Annotated[str, Field(min_length=1, max_length=2)] = "份"
     """份数的单位，默认「份」，按张计的写「张」。"""
     originals: Annotated[Count, Field(ge=0, le=99)] = 0
@@ -404,9 +423,9 @@ class TimeLimit(Record):
     immediate: YesNo = False
     """即办件，当场办结的填 是。"""
     statutory_days: Days | None = None
-    """法定办结时限，天数（按 unit 计）。"""
+    """法定办结时限，天数（单位见「时限的单位」）。"""
     promised_days: Days | None = None
-    """承诺办结时限，天数（按 unit 计）。"""
+    """承诺办结时限，天数（单位见「时限的单位」）。"""
     days: Days | None = None
     """办理时限，办事指南只写「办理时限」、不分法定和承诺的，写在这里。"""
     unit: Literal["工作日", "自然日"] = "工作日"
@@ -457,9 +476,9 @@ class Service(Record):
     aliases: list[Name] = []
     """俗称，如「低保」；印在索引里，方便按俗称查找。"""
     category: Text
-    """事项分类，须是 org.yaml 中 categories 之一。"""
+    """事项分类，须是事项分类（org.yaml 的 categories）中的一个。"""
     life_events: list[Name] = []
-    """人生大事，事项涉及的人生大事，须是 org.yaml 中 life_events 之一，可写多个，如 [出生, 结婚生育]。"""
+    """人生大事，事项涉及的人生大事，须是单位的人生大事（org.yaml 的 life_events）之一，可写多个，如 出生、结婚生育。"""
     station: Id
     """受理站所，填站所编号，也可填站所名称。"""
     authority: str | None = None
@@ -507,7 +526,7 @@ class Service(Record):
     consult_phone: ServiceNumber | None = None
     """咨询电话，不写则印受理站所的办公电话。"""
     complaint_phone: ServiceNumber | None = None
-    """投诉电话，不写则印 org.yaml 中的监督投诉电话。"""
+    """投诉电话，不写则印单位的监督投诉电话。"""
     faq: list[Question] = []
     """常见问题，每条一问一答（q、a）。"""
     notes: list[Text] = []

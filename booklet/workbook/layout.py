@@ -124,6 +124,7 @@ ORG = Sheet("单位信息", "org", (
     *_columns(m.Supervision, "name phone address", ("supervision",)),
     *_columns(m.Channels, "secretary_mailbox mail_address email wechat weibo website hotline", ("channels",)),
     *_columns(m.Org, "remedy plate_size"),
+    *_columns(m.Editions, "reading print_copy large_print plates cards card_qr card_copies", ("editions",)),
 ))
 CATEGORIES = Sheet("事项分类", "category", _columns(m.Category, "name intro"))
 LIFE_EVENTS = Sheet("人生大事", "life_event", _columns(m.Org, "life_events", headers={"life_events": "人生大事"}),
