@@ -75,7 +75,8 @@ def _roster(path: Path, last_row: int | None = None) -> Path:
 
     book = Workbook()
     book.active.append(["姓名", "站所", "职务", "手机"])
-    book.active.append(["张三", "民政办", "民政助理员", "13900000001"])
+    book.active.append(["张三", "民政办", "民政办副主任", "13900000001"])  # one change to write
+    book.active.append(["李四", "老龄办", "老龄专干", "13900000002"])
     book.save(path)
     if last_row is not None:  # a cell past what Excel allows: written into the sheet's XML
         spoilt = path.with_suffix(".tmp")
@@ -102,7 +103,7 @@ def test_a_roster_with_a_mark_far_below_its_people(minimal: Path, workdir: Path)
     _roster(workdir / "花名册.xlsx", last_row=200_000)
 
     _said(run_cli("import", "花名册.xlsx", "--data", "data"), Exit.INVALID_DATA,
-          "错误：花名册.xlsx 工作表「Sheet」有 200000 行，花名册最多 10000 行：如果表格下方有不用的内容或格式，"
+          "错误：花名册.xlsx 工作表「Sheet」有 200000 行，最多 10000 行：如果表格下方有不用的内容或格式，"
           "请选中这些行删除后再导入")
 
 
@@ -124,7 +125,7 @@ def test_a_roster_of_chart_sheets_only(minimal: Path, workdir: Path):
 
 def test_a_roster_that_is_not_there(minimal: Path):
     _said(run_cli("import", "花名册.xlsx", "--data", "data"), Exit.INVALID_DATA,
-          "错误：花名册.xlsx 不存在或不是文件：请写花名册 Excel 文件的路径，如 花名册.xlsx")
+          "错误：花名册.xlsx 不存在或不是文件：请写 Excel 文件的路径，如 数据汇总.xlsx")
 
 
 # --- edition files --------------------------------------------------------------------------
@@ -207,7 +208,7 @@ def test_release_into_a_data_folder_that_cannot_be_written(read_only_data: Path)
 def test_import_into_a_data_folder_that_cannot_be_written(read_only_data: Path):
     result = _unprivileged(["import", "花名册.xlsx", "--data", "data", "--apply"], read_only_data)
 
-    _said(result, Exit.WRITE_FAILED, "错误：无法写入 data/cadres.yaml：没有权限；cadres.yaml 没有改动")
+    _said(result, Exit.WRITE_FAILED, "错误：无法写入 data/cadres.yaml：没有权限；数据没有改动")
     assert (read_only_data / "data" / "cadres.yaml").read_bytes() == (MINIMAL / "cadres.yaml").read_bytes()
 
 

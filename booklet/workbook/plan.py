@@ -534,7 +534,10 @@ def _check_result(data_dir: Path, files: dict[Path, str]) -> list[Problem]:
 
     with tempfile.TemporaryDirectory(prefix="booklet-import-") as scratch:
         copy_dir = Path(scratch) / "data"
-        shutil.copytree(data_dir, copy_dir, symlinks=True)
+        shutil.copytree(data_dir, copy_dir, symlinks=True, copy_function=shutil.copyfile)
+        for folder in (copy_dir, *copy_dir.rglob("*")):  # a read-only data folder gives a read-only copy
+            if folder.is_dir() and not folder.is_symlink():
+                folder.chmod(0o755)
         for path, text in files.items():
             target = copy_dir / path.relative_to(data_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
