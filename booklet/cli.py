@@ -13,12 +13,14 @@ from typing import Annotated
 import typer
 
 from booklet import __version__
+from booklet.cli_zh import ChineseCommand, ChineseGroup
 from booklet.data.diagnostics import summary
 from booklet.oserror import said
 from booklet.paths import CACHE
 from booklet.status import Exit, SetupMissing
 
 app = typer.Typer(
+    cls=ChineseGroup,
     help="便民服务一本通生成器：从 data/ 中的 YAML 数据生成一本通、便民身份证和联系卡 PDF。",
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -30,8 +32,8 @@ app = typer.Typer(
 def _options(
     context: typer.Context,
     verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="同时显示所用程序库的原始信息（英文），供排查问题时用。")] = False,
-    version: Annotated[bool, typer.Option("--version", help="显示版本号。")] = False,
+        "--verbose", "-v", metavar="", help="同时显示所用程序库的原始信息（英文），供排查问题时用。")] = False,
+    version: Annotated[bool, typer.Option("--version", metavar="", help="显示版本号。")] = False,
 ) -> None:
     """Options before the command, for every command; without a command, the help."""
     if version:
@@ -46,15 +48,15 @@ def _options(
             handler.setLevel(logging.DEBUG)
 
 
-DataDir = Annotated[Path, typer.Option("--data", help="数据目录（org.yaml、stations.yaml、cadres.yaml、services/）。")]
-OutDir = Annotated[Path, typer.Option("--out", help="输出目录，生成的 PDF 放在这里。")]
-# Where the commands that make no PDF put what they make, or keep what they learn.
-CheckOut = Annotated[Path, typer.Option(
-    "--out", help="输出目录：检查过的照片记在它的 .cache 里，照片没变下次就不再检查。")]
-ExcelOut = Annotated[Path, typer.Option("--out", help="输出目录，生成的 Excel 文件放在这里。")]
-Strict = Annotated[bool, typer.Option("--strict", help="有警告也算失败（正式印刷前建议使用）。")]
-StationId = Annotated[str | None, typer.Option("--station", help="只生成这个站所的（站所编号，如 minzheng）。")]
-CadreId = Annotated[str | None, typer.Option("--cadre", help="只生成这个人的（干部编号，如 zhangsan）。")]
+DataDir = Annotated[Path, typer.Option(
+    "--data", metavar="目录", help="数据目录：放 org.yaml、stations.yaml、cadres.yaml 和 services/ 的文件夹。")]
+OutDir = Annotated[Path, typer.Option("--out", metavar="目录", help="输出目录，生成的 PDF 放在这里。")]
+ExcelOut = Annotated[Path, typer.Option("--out", metavar="目录", help="输出目录，生成的 Excel 文件放在这里。")]
+Strict = Annotated[bool, typer.Option("--strict", metavar="", help="有警告也算失败（正式印刷前建议使用）。")]
+StationId = Annotated[str | None, typer.Option(
+    "--station", metavar="站所", help="只生成这个站所的：写站所编号（如 minzheng）或站所名称。")]
+CadreId = Annotated[str | None, typer.Option(
+    "--cadre", metavar="干部", help="只生成这个人的：写干部编号（如 zhangsan）或姓名。")]
 
 
 def _err(text: str) -> None:
@@ -74,9 +76,10 @@ _told.addHandler(_Told(logging.WARNING))
 _told.propagate = False
 
 
-def _checked(data: Path, strict: bool, out: Path | None = None, warnings: bool = True):
+def _checked(data: Path, strict: bool, out: Path | None = None, warnings: bool = True, then=None):
     """Load and check the data; print every problem (or only the errors); exit unless it may
-    be rendered.
+    be rendered. `then(project)`, if given, is done on data without errors before the
+    warnings are printed: an error it finds comes first.
 
     What the checks learn of the photos is kept in `out`'s cache folder, if given.
     """
@@ -98,6 +101,8 @@ def _checked(data: Path, strict: bool, out: Path | None = None, warnings: bool =
     from booklet.plates import beyond_any_plate
 
     project.problems.extend(beyond_any_plate(project))
+    if then is not None and project.ok:
+        then(project)
     _report_problems(project.problems if warnings else [p for p in project.problems if not p.warning], strict)
     return project
 
@@ -139,24 +144,24 @@ def _report_problems(problems: list, strict: bool) -> None:
         raise typer.Exit(Exit.INVALID_DATA)
 
 
-@app.command()
-def check(data: DataDir = Path("data"), out: CheckOut = Path("output"), strict: Strict = False) -> None:
+@app.command(cls=ChineseCommand)
+def check(data: DataDir = Path("data"), strict: Strict = False) -> None:
     """检查数据：列出所有错误和警告（文件:行:列），不生成文件。"""
-    project = _checked(data, strict, out)
+    project = _checked(data, strict)
     typer.echo(
         f"数据检查通过：{len(project.stations)} 个站所，{len(project.cadres)} 名干部，"
         f"{len(project.services)} 个服务事项。"
     )
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def build(
     data: DataDir = Path("data"),
     out: OutDir = Path("output"),
     strict: Strict = False,
     large_print: Annotated[bool, typer.Option(
-        "--large-print", help="只生成大字版一本通（A4，正文四号字，适合老年人阅读）。")] = False,
-    force: Annotated[bool, typer.Option("--force", help="全部重新生成，不管数据有没有变化。")] = False,
+        "--large-print", metavar="", help="只生成大字版一本通（A4，正文四号字，适合老年人阅读）。")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="全部重新生成，不管数据有没有变化。")] = False,
 ) -> None:
     """检查数据，生成一本通、便民身份证和联系卡；只重新生成数据有变化的文件。"""
     from booklet.build import build as run_build
@@ -182,7 +187,7 @@ def build(
             remember(out, stamp, large_print, files, project.problems)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def plates(
     data: DataDir = Path("data"),
     out: OutDir = Path("output"),
@@ -190,7 +195,7 @@ def plates(
     station: StationId = None,
     cadre: CadreId = None,
     size: Annotated[str | None, typer.Option(
-        "--size", help="尺寸，如「A4 横版」「A5 横版」「200×100」（毫米）；默认用 org.yaml 的 plate_size。")] = None,
+        "--size", metavar="尺寸", help="尺寸，如「A4 横版」「A5 横版」「200×100」（毫米）；默认用 org.yaml 的 plate_size。")] = None,
 ) -> None:
     """生成便民身份证（门牌）：每个站所一个 PDF，每人一页；--station 只生成一个站所，--cadre 只生成一个人。"""
     from pydantic_core import PydanticCustomError
@@ -199,8 +204,8 @@ def plates(
     from booklet.data.model import parse_paper_size
     from booklet.outputs import Report
 
-    project = _checked(data, strict, out)
-    _known(project, station, cadre)
+    project = _checked(data, strict, out, then=lambda p: _chosen(p, station, cadre))
+    station, cadre = _chosen(project, station, cadre)
     paper = None
     if size is not None:
         try:
@@ -211,7 +216,7 @@ def plates(
     _produce(lambda: Report(write(plate_files(project, station=station, cadre=cadre, paper=paper), out)), out)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def cards(
     data: DataDir = Path("data"),
     out: OutDir = Path("output"),
@@ -219,9 +224,9 @@ def cards(
     station: StationId = None,
     cadre: CadreId = None,
     qr: Annotated[str | None, typer.Option(
-        "--qr", help="这一次的二维码内容：tel（扫码拨号）或 vcard（扫码存入通讯录）；默认用 org.yaml 的 card_qr。")] = None,
+        "--qr", metavar="tel 或 vcard", help="这一次的二维码内容：tel（扫码拨号）或 vcard（扫码存入通讯录）；默认用 org.yaml 的 card_qr。")] = None,
     copies: Annotated[int | None, typer.Option(
-        "--copies", min=1, max=100, help="这一次每人印几张；默认用 org.yaml 的 card_copies（10，一人一整张 A4）。")] = None,
+        "--copies", min=1, max=100, metavar="张数", help="这一次每人印几张（1 到 100）；默认用 org.yaml 的 card_copies（10，一人一整张 A4）。")] = None,
 ) -> None:
     """生成联系卡：90×54 毫米，每张 A4 排 10 张，正反面分页，带裁切线；双面打印选「长边翻转」。"""
     from booklet.build import card_files, write
@@ -230,21 +235,21 @@ def cards(
     if qr is not None and qr not in ("tel", "vcard"):
         _err(f"错误：--qr 只能是 tel 或 vcard，不是「{qr}」")
         raise typer.Exit(Exit.USAGE)
-    project = _checked(data, strict, out)
-    _known(project, station, cadre)
+    project = _checked(data, strict, out, then=lambda p: _chosen(p, station, cadre))
+    station, cadre = _chosen(project, station, cadre)
     qr = qr or project.org.editions.card_qr
     copies = copies or project.org.editions.card_copies
     _produce(lambda: Report(write(card_files(project, station=station, cadre=cadre, payload=qr, copies=copies), out)), out)
 
 
-@app.command()
-def release(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
+@app.command(cls=ChineseCommand)
+def release(data: DataDir = Path("data")) -> None:
     """把当前数据记为已印发的版次（org.yaml 中的 edition），供以后 changes 比较。"""
     from booklet.data.released import FOLDER, ReleaseBroken
     from booklet.editions import EditionError
     from booklet.editions import release as record
 
-    project = _checked(data, strict, out)
+    project = _checked(data, False)
     try:
         path = record(project)
     except (EditionError, ReleaseBroken) as exc:
@@ -256,8 +261,8 @@ def release(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
     typer.echo(f"已记录第 {edition.number} 版（{edition.date}）：{path}。请把这个文件和数据一起保存。")
 
 
-@app.command()
-def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: Strict = False) -> None:
+@app.command(cls=ChineseCommand)
+def changes(data: DataDir = Path("data"), out: OutDir = Path("output")) -> None:
     """与上次 release 的版次比较：列出人员和事项的变化、需要重印的门牌和联系卡，并生成变更告知单。"""
     from booklet.build import write
     from booklet.data.released import ReleaseBroken, last_release
@@ -268,7 +273,7 @@ def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
     from booklet.plates import FOLDER as PLATES
     from booklet.outputs import Report
 
-    project = _checked(data, strict, out)
+    project = _checked(data, False, out)
     try:
         before = last_release(project.data_dir)
     except ReleaseBroken as exc:
@@ -305,7 +310,7 @@ def changes(data: DataDir = Path("data"), out: OutDir = Path("output"), strict: 
         typer.echo(f"请把 {FILENAME} 印给已领一本通的住户，夹在一本通里。")
 
 
-@app.command("template")
+@app.command("template", cls=ChineseCommand)
 def roster_template(out: ExcelOut = Path("output")) -> None:
     """生成空白的干部花名册 Excel（各列已设为文本格式，电话号码不会丢 0）。"""
     from booklet.build import write
@@ -315,7 +320,7 @@ def roster_template(out: ExcelOut = Path("output")) -> None:
     _produce(lambda: Report(write([Output("干部花名册模板.xlsx", template(), 1)], out)), out)
 
 
-@app.command("export")
+@app.command("export", cls=ChineseCommand)
 def export_data(data: DataDir = Path("data"), out: ExcelOut = Path("output")) -> None:
     """把全部数据导出为一个 Excel 工作簿（单位信息、站所、干部、服务事项、申请材料等），改好后可用 import 导回。"""
     from booklet.build import write
@@ -330,13 +335,13 @@ def export_data(data: DataDir = Path("data"), out: ExcelOut = Path("output")) ->
 WORKBOOK = "数据汇总.xlsx"
 
 
-@app.command("import")
+@app.command("import", cls=ChineseCommand)
 def import_workbook(
     workbook: Annotated[Path, typer.Argument(
-        help=f"export 导出的 {WORKBOOK}（改过的），或只有一张表的干部花名册（.xlsx）。")],
+        metavar="工作簿.xlsx", help=f"export 导出的 {WORKBOOK}（改过的），或只有一张表的干部花名册（.xlsx）。")],
     data: DataDir = Path("data"),
     apply: Annotated[bool, typer.Option(
-        "--apply", help="把变化写入数据目录的 YAML 文件（保留原有注释和顺序）。")] = False,
+        "--apply", metavar="", help="把变化写入数据目录的 YAML 文件（保留原有注释和顺序）。")] = False,
 ) -> None:
     """从 Excel 导入数据：先逐项列出会有哪些变化；加 --apply 才写入数据目录。"""
     from booklet.files import write_atomic
@@ -389,18 +394,38 @@ def _unwritable(exc: OSError, where: Path, kept: str) -> None:
     raise typer.Exit(Exit.WRITE_FAILED) from None
 
 
-def _known(project, station: str | None, cadre: str | None) -> None:
-    """Refuse a --station or --cadre that names nobody, saying what there is."""
-    if station is not None and project.station(station) is None:
-        choices = "、".join(f"{s.id}（{s.name}）" for s in project.stations)
-        _err(f"错误：没有编号为「{station}」的站所。可选：{choices}")
-        raise typer.Exit(Exit.USAGE)
-    if cadre is not None and project.cadre(cadre) is None:
-        _err(f"错误：没有编号为「{cadre}」的干部（见 cadres.yaml 中的 id）")
-        raise typer.Exit(Exit.USAGE)
+def _chosen(project, station: str | None, cadre: str | None) -> tuple[str | None, str | None]:
+    """The ids a --station and a --cadre stand for: an id, or a name only one has (民政办 for
+    民政办（社会事务办））. Refused, saying what there is, when it names nobody or several."""
+    if station is not None:
+        station = _one("站所", station, [(s.id, s.name) for s in project.stations])
+    if cadre is not None:
+        where = {s.id: s.name for s in project.stations}
+        cadre = _one("干部", cadre, [(c.id, c.name, where.get(c.station, c.station)) for c in project.cadres])
     if station is not None and cadre is not None and project.cadre(cadre).station != station:
         _err(f"错误：干部「{cadre}」不在站所「{station}」：只写 --cadre 即可")
         raise typer.Exit(Exit.USAGE)
+    return station, cadre
+
+
+def _one(noun: str, given: str, records: list[tuple[str, ...]]) -> str:
+    import difflib
+
+    if any(record[0] == given for record in records):
+        return given
+    named = [r for r in records if r[1] == given] or [r for r in records if r[1].split("（")[0] == given] \
+        or [r for r in records if given in r[1]]
+    if len(named) == 1:
+        return named[0][0]
+    shown = [f"{r[0]}（{'，'.join(r[1:])}）" for r in (named or records)]
+    if named:
+        _err(f"错误：有 {len(named)} 个{noun}叫「{given}」，请写编号：{'、'.join(shown)}")
+    else:
+        close = difflib.get_close_matches(given, [r[0] for r in records] + [r[1] for r in records], n=1)
+        hint = f"是不是「{close[0]}」？" if close else ""
+        listed = f"可选：{'、'.join(shown)}" if noun == "站所" else "见 cadres.yaml 中的 id 和 name"
+        _err(f"错误：没有编号或名称为「{given}」的{noun}。{hint}{listed}")
+    raise typer.Exit(Exit.USAGE)
 
 
 def _produce(make, out: Path):
@@ -456,7 +481,7 @@ def _tell(report, out: Path):
     return report
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def fonts() -> None:
     """把字体安装到 fonts/（从 Debian 的 fonts-noto-cjk 中提取简体中文字形）。make 会自动运行。"""
     from booklet.paths import FONTS
@@ -471,7 +496,7 @@ def fonts() -> None:
         typer.echo(f"已安装字体 {path}")
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def version() -> None:
     """显示版本号。"""
     typer.echo(f"booklet {__version__}")

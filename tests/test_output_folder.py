@@ -66,7 +66,7 @@ def test_a_folder_of_the_output_that_links_elsewhere_is_not_written_through(buil
 @pytest.mark.parametrize("out", ["data", "data/输出"])
 def test_an_output_folder_in_the_data_folder_is_refused(minimal: Path, out: str):
     before = sorted(p.relative_to(minimal) for p in minimal.rglob("*"))
-    for command in ("build", "plates", "check"):
+    for command in ("build", "plates", "cards"):
         result = run_cli(command, "--data", "data", "--out", out)
         assert result.code == 2, command
         assert f"错误：输出目录 {out} 在数据目录 data 里面（或就是它），生成的文件会混进数据" in result.stderr
