@@ -35,8 +35,9 @@ test: setup $(VENV)/.installed-test
 
 # What only the tests use, on top of the set-up (make booklet does not install it).
 $(VENV)/.installed-test: $(INSTALLED) scripts/system-packages
-	scripts/system-packages test
-	touch $@
+	@echo "安装测试用的软件包……"
+	@scripts/system-packages test
+	@touch $@
 
 # The fonts are checked on every set-up (booklet fonts): one cut short or replaced since is
 # extracted again, as a missing one is.
@@ -45,10 +46,14 @@ setup: $(INSTALLED)
 
 # The stamp is newer than pyproject.toml once everything is installed: a second run installs nothing.
 $(INSTALLED): pyproject.toml scripts/system-packages
-	scripts/system-packages
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $@
+	@echo "第一次运行，先安装所需的软件（系统软件包、Python 程序库、字体），约需 1～3 分钟，只需一次。"
+	@echo "[1/3] 检查并安装系统软件包……"
+	@scripts/system-packages
+	@echo "[2/3] 创建 Python 虚拟环境 $(VENV)，安装程序库（约 1 分钟）……"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@echo "[3/3] 准备字体……"
+	@touch $@
 
 # Timings, memory and sizes at a real street office's scale and at 10x (takes a while):
 #   make bench                       BENCH_SCALES="1 10" BENCH_RUNS=3 BENCH_BASELINE_RUNS=1 by default

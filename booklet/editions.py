@@ -155,6 +155,9 @@ def _services(project: Project, before: dict[str, Any], now: dict[str, Any], cha
         was = old.get(service.id)
         if was is None:
             changes.services.append(f"新增：{service.name}")
+            primary = project.cadre(service.handlers[0])
+            where = _station_name(now, service.station)
+            changes.notice.append(_line(f"{service.name}（{where}）", "新增事项", now=f"找 {primary.name} {primary.dial}"))
             continue
         changed = [_handlers_changed(before, project, was["handlers"], service.handlers) if name == "handlers"
                    else label(Service, name)

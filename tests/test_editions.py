@@ -112,3 +112,29 @@ def test_the_large_print_is_named_to_reprint_where_one_was_made(released: Path):
     result = run_cli("changes", "--data", "data", "--out", "output")
 
     assert "  大字版：需要出新版（第 2 版）" in result.stdout.splitlines()
+
+
+def test_the_notice_is_dated_lists_new_items_and_staff_with_numbers_and_keeps_each_arrow_with_its_number(
+        released: Path, workdir: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1796256000))  # 2026-12-03
+    _edit(released / "cadres.yaml", "mobile: 139 0000 0001", "mobile: 139 0000 0009")
+    _edit(released / "cadres.yaml", "  - id: lisi\n",
+          "  - id: wangwu\n    name: 王五\n    station: laoling\n    post: 老龄专干\n    duties: [走访]\n"
+          "    mobile: 139 0000 0005\n  - id: lisi\n")
+    text = (released / "services" / "jiuzhu.yaml").read_text(encoding="utf-8")
+    first = text.index("  - id:", text.index("services:"))
+    second = text.index("  - id:", first + 1)
+    new_item = text[first:second].replace("id: ", "id: x", 1).replace("name: ", "name: 新", 1)
+    (released / "services" / "jiuzhu.yaml").write_text(text + new_item, encoding="utf-8")
+
+    result = run_cli("changes", "--data", "data", "--out", "output")
+
+    assert result.code == 0, result.stderr
+    (page,) = page_texts(workdir / "output" / "变更告知单.pdf")
+    lines = page.splitlines()
+    assert "印发日期：2026年12月3日" in page.replace(" ", "")
+    assert not [line for line in lines if line.rstrip().endswith("→")], lines
+    squashed = "".join(page.split())
+    assert "王五" in squashed and "新到岗13900000005" in squashed
+    assert "新增事项" in squashed and "找张三13900000009" in squashed
+    assert "→13900000009" in squashed
