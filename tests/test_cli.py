@@ -145,3 +145,35 @@ def test_a_build_shows_its_progress_in_a_terminal_and_not_in_a_log(minimal: Path
     assert "已生成" in (workdir / "log").read_text(encoding="utf-8")  # the report, on stdout
     result = run_cli("build", "--large-print", "--data", "data", "--out", "fresh")  # not a terminal: no bars
     assert result.code == 0 and "正在排版" not in result.stderr
+
+
+def test_station_and_cadre_by_a_name_only_one_has(minimal: Path, workdir: Path):
+    result = run_cli("plates", "--data", "data", "--out", "out", "--station", "民政办", "--cadre", "张三")
+    assert result.code == 0, result.stderr
+    assert [p.name for p in (workdir / "out" / "便民身份证").iterdir()] == ["张三-zhangsan.pdf"]
+
+
+def test_a_name_several_have_or_none_has_is_refused_with_the_choices(minimal: Path):
+    cadres = minimal / "cadres.yaml"
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace("name: 李四", "name: 张三"), encoding="utf-8")
+
+    several = run_cli("cards", "--data", "data", "--out", "out", "--cadre", "张三")
+    nobody = run_cli("cards", "--data", "data", "--out", "out", "--station", "民政所")
+
+    assert several.code == nobody.code == Exit.USAGE
+    assert "错误：有 2 个干部叫「张三」，请写编号：zhangsan（张三，民政办）、lisi（张三，老龄办）" in several.stderr
+    assert nobody.stderr.splitlines()[0].startswith("错误：没有编号或名称为「民政所」的站所。是不是「民政办」？")
+
+
+def test_an_error_is_printed_before_the_warnings(minimal: Path):
+    """A warning (张三 has no photo) above an error (李四's mobile) in the file."""
+    cadres = minimal / "cadres.yaml"
+    text = cadres.read_text(encoding="utf-8").replace("mobile: 139 0000 0002", "mobile: 1390000")
+    cadres.write_text(text.replace("    photo: photos/zhangsan.jpg\n", "", 1), encoding="utf-8")
+
+    result = run_cli("check", "--data", "data")
+
+    lines = result.stderr.splitlines()
+    assert result.code == Exit.INVALID_DATA
+    assert "警告" not in lines[0] and "1390000" in lines[0]
+    assert any("警告" in line for line in lines[1:-1])
