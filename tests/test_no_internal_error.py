@@ -200,7 +200,7 @@ def read_only_data(tmp_path: Path):
 
 
 def test_release_into_a_data_folder_that_cannot_be_written(read_only_data: Path):
-    result = _unprivileged(["release", "--data", "data", "--out", str(read_only_data / "output")], read_only_data)
+    result = _unprivileged(["release", "--data", "data"], read_only_data)
 
     _said(result, Exit.WRITE_FAILED, "错误：无法写入 data/editions：没有权限；这一版没有记录下来")
 

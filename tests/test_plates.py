@@ -78,7 +78,7 @@ def test_plates_of_one_office_and_of_one_person(demo, minimal, workdir: Path):
 def test_an_unknown_office_is_named_with_the_choices(minimal):
     result = run_cli("plates", "--data", "data", "--station", "nowhere")
     assert result.code == 2
-    assert result.stderr.startswith("错误：没有编号为「nowhere」的站所。可选：minzheng（民政办）、laoling（老龄办）")
+    assert result.stderr.startswith("错误：没有编号或名称为「nowhere」的站所。可选：minzheng（民政办）、laoling（老龄办）")
 
 
 def test_a_custom_size_in_org_yaml(minimal, workdir: Path):

@@ -12,7 +12,7 @@ PACKAGE = ROOT / "booklet"
 
 # Top to bottom: a module may import from its own layer and the layers below.
 LAYERS = [
-    ("command", ["booklet.__main__", "booklet.cli"]),
+    ("command", ["booklet.__main__", "booklet.cli", "booklet.cli_zh"]),
     ("the one build", ["booklet.build", "booklet.unchanged"]),
     ("products", ["booklet.household", "booklet.plates", "booklet.cards", "booklet.notice", "booklet.workbook"]),
     ("views", ["booklet.view", "booklet.editions"]),
