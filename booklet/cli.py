@@ -107,6 +107,20 @@ def _checked(data: Path, strict: bool, out: Path | None = None, warnings: bool =
     return project
 
 
+def _loaded(data: Path):
+    """The data as read, each record valid (exit, saying why, if one is not). What is checked
+    across records is checked on the data as an import would leave it (workbook.plan)."""
+    from booklet.data.load import load, not_a_data_folder
+
+    if not data.is_dir():
+        _err(f"{data}: {not_a_data_folder(data)}")
+        raise typer.Exit(Exit.USAGE)
+    _fonts_ready()
+    project = load(data)
+    _report_problems([p for p in project.problems if not p.warning], strict=False)
+    return project
+
+
 def _fonts_ready() -> None:
     """Exit unless the fonts are in fonts/ as the set-up put them: what is checked against
     them, and printed, depends on them."""
@@ -348,7 +362,7 @@ def import_workbook(
     from booklet.workbook.plan import plan
     from booklet.workbook.read import WorkbookError
 
-    project = _checked(data, strict=False, warnings=False)  # the data's own warnings are for check
+    project = _loaded(data)
     try:
         result = plan(project, workbook)
     except WorkbookError as exc:

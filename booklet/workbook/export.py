@@ -32,7 +32,7 @@ from booklet.workbook.layout import (
 
 ROSTER = "花名册"
 SPARE_ROWS = 200
-"""Rows below the data formatted as text too, for what the clerk adds."""
+"""Rows below the data that the drop-down lists reach, for what the clerk adds."""
 ORG_HEADERS = ("项目", "内容", "说明")
 
 
@@ -117,6 +117,8 @@ def _org_sheet(sheet, org: dict[str, Any]) -> None:
 
 
 def _records(sheet, spec: Sheet, rows: list[dict[str, Any]], keyed: bool = False) -> None:
+    from openpyxl.utils import get_column_letter
+
     keys = (ITEM_ID, ITEM_NAME) if keyed else ()
     sheet.append([*keys, *(c.header for c in spec.columns)])
     for raw in rows:
@@ -127,7 +129,9 @@ def _records(sheet, spec: Sheet, rows: list[dict[str, Any]], keyed: bool = False
     for index, column in enumerate((*[None] * len(keys), *spec.columns), start=1):
         if column is not None and column.number:
             continue
-        for row in range(2, len(rows) + SPARE_ROWS + 2):
+        # The column formatted as text, for the rows the clerk adds; each written cell too.
+        sheet.column_dimensions[get_column_letter(index)].number_format = "@"
+        for row in range(2, len(rows) + 2):
             sheet.cell(row, index).number_format = "@"
     _fit(sheet, widest=(50,) * width)
     sheet.freeze_panes = "C2" if spec.kind in ("service", "cadre", "station", "part") else "A2"

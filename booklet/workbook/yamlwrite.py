@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -139,9 +140,8 @@ def _spans(text: str, key: str) -> list[tuple[str, int, int]]:
     A record ends at its last line of content: blank lines and comments at its own indent
     or less that follow it head the next record or group."""
     lines = text.splitlines()
-    document = _yaml().load(text)
-    entries = document[key] or []
-    starts = [entry.lc.line for entry in entries]
+    entries = _entries(text, key)
+    starts = [node.start_mark.line for node in entries]
     spans = []
     for index, entry in enumerate(entries):
         start = starts[index]
@@ -157,8 +157,26 @@ def _spans(text: str, key: str) -> list[tuple[str, int, int]]:
             if len(lines[number]) - len(lines[number].lstrip()) <= indent and not lines[number].lstrip().startswith("-"):
                 break  # the next key of the file
             end = number
-        spans.append((entry.get("id"), start, end))
+        spans.append((_id_of(entry), start, end))
     return spans
+
+
+def _entries(text: str, key: str) -> list:
+    """The nodes of the records listed under `key`, with where each starts (PyYAML's node
+    tree: where things are, quickly, without building the values)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    root = yaml.compose(text, Loader=loader)
+    for name, value in root.value if isinstance(root, yaml.MappingNode) else []:
+        if name.value == key and isinstance(value, yaml.SequenceNode):
+            return value.value
+    return []
+
+
+def _id_of(node: yaml.Node) -> str | None:
+    for name, value in node.value if isinstance(node, yaml.MappingNode) else []:
+        if name.value == "id":
+            return value.value
+    return None
 
 
 def _separated(lines: list[str], spans: list[tuple[str, int, int]]) -> bool:
