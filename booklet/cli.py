@@ -279,13 +279,13 @@ def release(data: DataDir = Path("data")) -> None:
 def changes(data: DataDir = Path("data"), out: OutDir = Path("output")) -> None:
     """与上次 release 的版次比较：列出人员和事项的变化、需要重印的门牌和联系卡，并生成变更告知单。"""
     from booklet.build import write
+    from booklet.cards import FOLDER as CARDS
     from booklet.data.released import ReleaseBroken, last_release
     from booklet.editions import compare
-    from booklet.cards import FOLDER as CARDS
     from booklet.household.book import LARGE_PRINT_COPY, READING_COPY
     from booklet.notice import FILENAME, render_notice
-    from booklet.plates import FOLDER as PLATES
     from booklet.outputs import Report
+    from booklet.plates import FOLDER as PLATES
 
     project = _checked(data, False, out)
     try:

@@ -33,5 +33,5 @@ def render_notice(project: Project, changes: Changes, date: datetime.date | None
 def issued() -> datetime.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
     return datetime.date.today()
