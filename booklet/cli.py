@@ -14,7 +14,7 @@ import typer
 
 from booklet import __version__
 from booklet.cli_zh import ChineseCommand, ChineseGroup
-from booklet.data.diagnostics import summary
+from booklet.data.diagnostics import shown, summary
 from booklet.oserror import said
 from booklet.paths import CACHE
 from booklet.status import Exit, SetupMissing
@@ -378,7 +378,7 @@ def import_workbook(
         _err(f"{summary(problems)}，没有导入。")
         raise typer.Exit(Exit.INVALID_DATA)
     for line in result.lines:
-        typer.echo(line)
+        typer.echo(shown(line))
     if not result.lines:
         typer.echo(f"{workbook.name} 与 {data} 中的数据一致，没有变化。")
         return
@@ -386,16 +386,20 @@ def import_workbook(
         typer.echo("以上变化尚未写入；确认无误后加 --apply 再运行一次。")
         return
     written: list[str] = []
-    for path, text in result.files.items():
+    for path, content in result.files.items():
         try:
-            write_atomic(path, text.encode("utf-8"))
+            if content is None:
+                path.unlink()
+            else:
+                write_atomic(path, content)
         except OSError as exc:
             # Each file is whole, old or new; importing again writes what is still missing.
             _unwritable(exc, path, f"已写入 {'、'.join(written)}，其余没有改动：解决后再导入一次即可"
                         if written else "数据没有改动")
         written.append(str(path.relative_to(data)))
     names = "、".join(written)
-    typer.echo(f"已写入 {names}。")
+    gone = [str(p.relative_to(data)) for p, content in result.files.items() if content is None]
+    typer.echo(f"已写入 {names}。" + (f"（其中 {'、'.join(gone)} 已没有事项，已删除）" if gone else ""))
     if data == Path("data"):
         typer.echo("请运行 make booklet 重新生成。")
     else:

@@ -309,15 +309,26 @@ def test_a_handler_removed_is_said_at_each_item_he_handles(demo: Path):
     assert len(lines) > 2
 
 
+def test_a_category_its_items_still_name_is_said_at_their_cells(demo: Path):
+    _edit(demo / "数据汇总.xlsx", _delete("事项分类", 分类名称="退役军人服务"))
+
+    result = _import()
+
+    assert result.code == 1
+    lines = result.stderr.splitlines()
+    assert all(line.startswith("数据汇总.xlsx:服务事项!D") and "「退役军人服务」不在「事项分类」表中" in line
+               for line in lines[:-1]), lines
+
+
 def test_a_change_that_breaks_the_data_elsewhere_is_not_written(demo: Path):
-    _edit(demo / "数据汇总.xlsx", _delete("事项分类", 分类名称="退役军人服务"))  # its items still name it
+    _edit(demo / "数据汇总.xlsx", _append("事项分类", {"分类名称": "社会救助"}))  # twice
     before = (demo / "data" / "org.yaml").read_text(encoding="utf-8")
 
     result = _import("--apply")
 
     assert result.code == 1
-    assert "（导入后）" in result.stderr and "退役军人服务" in result.stderr
-    assert result.stderr.splitlines()[0].startswith("data/services/tuiyi-junren.yaml:")
+    assert result.stderr.splitlines()[0].startswith("data/org.yaml:")
+    assert "（导入后）" in result.stderr and "社会救助" in result.stderr
     assert (demo / "data" / "org.yaml").read_text(encoding="utf-8") == before
 
 

@@ -354,7 +354,7 @@ class Cadre(Record):
     @model_validator(mode="after")
     def _reachable(self) -> Cadre:
         if self.mobile is None and self.office_phone is None:
-            raise PydanticCustomError("booklet", "手机 mobile 和办公电话 office_phone 至少要填一个")
+            raise PydanticCustomError("booklet", "手机号码（mobile）和办公电话（office_phone）至少要填一个")
         return self
 
 
@@ -391,9 +391,9 @@ class Material(Record):
     def _one_way_of_counting(self) -> Material:
         if (self.kind is not None or self.count is not None) and (self.originals or self.copies):
             raise PydanticCustomError(
-                "booklet", "份数用 kind 和 count 写，或用 originals 和 copies 写，不要两种同时写")
+                "booklet", "份数用材料类型（kind）和份数（count）写，或用原件份数（originals）和复印件份数（copies）写，不要两种同时写")
         if self.count is not None and self.kind is None:
-            raise PydanticCustomError("booklet", "写了份数 count，请用 kind 写明是原件还是复印件")
+            raise PydanticCustomError("booklet", "写了份数（count），请用材料类型（kind）写明是原件还是复印件")
         return self
 
 
@@ -415,7 +415,7 @@ class ChannelLimit(Record):
     @model_validator(mode="after")
     def _said(self) -> ChannelLimit:
         if not self.immediate and self.days is None:
-            raise PydanticCustomError("booklet", "请写 days（天数），或写 immediate: 是（当场办结）")
+            raise PydanticCustomError("booklet", "请写渠道时限（days）的天数，或填当场办结（immediate）：是")
         return self
 
 
@@ -440,15 +440,15 @@ class TimeLimit(Record):
     @model_validator(mode="after")
     def _consistent(self) -> TimeLimit:
         if self.immediate and (self.promised_days is not None or self.days is not None):
-            raise PydanticCustomError("booklet", "即办件不应再写天数 promised_days 或 days")
+            raise PydanticCustomError("booklet", "即办件不应再写承诺办结时限（promised_days）或办理时限（days）")
         if self.days is not None and (self.promised_days is not None or self.statutory_days is not None):
             raise PydanticCustomError(
-                "booklet", "days 用于不分法定、承诺的时限；已写 promised_days 或 statutory_days 的不写 days")
+                "booklet", "办理时限（days）用于不分法定、承诺的时限；已写承诺办结时限（promised_days）或法定办结时限（statutory_days）的不写办理时限")
         if not (self.immediate or self.channels) and self.promised_days is None and self.statutory_days is None \
                 and self.days is None:
             raise PydanticCustomError(
-                "booklet", "请写承诺时限 promised_days 或法定时限 statutory_days（天数），或写 immediate: 是（即办）；"
-                           "办事指南没有写时限的，整个 time_limit 不写")
+                "booklet", "请写承诺办结时限（promised_days）或法定办结时限（statutory_days）的天数，或填即办件（immediate）：是；"
+                           "办事指南没有写时限的，整个办结时限（time_limit）不写")
         return self
 
 

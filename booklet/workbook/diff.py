@@ -19,9 +19,17 @@ def differences(old: BaseModel, new: BaseModel) -> list[str]:
     found = []
     for name in type(new).model_fields:
         before, after = getattr(old, name), getattr(new, name)
-        if before != after:
+        if before == after:
+            continue
+        if name == "materials" and [] in (before, after):  # 无需材料, which an empty list is
+            found.append(f"{label(type(new), name)} {_materials(before)} → {_materials(after)}")
+        else:
             found += _field(label(type(new), name), before, after)
     return found
+
+
+def _materials(value: list | None) -> str:
+    return NOTHING if value is None else "无需材料" if value == [] else f"{len(value)} 项"
 
 
 def _field(name: str, before: Any, after: Any) -> list[str]:
@@ -73,4 +81,5 @@ def show(value: Any) -> str:
         return f"「{_title(value)}」"
     if isinstance(value, list):
         return "、".join(show(v).strip("「」") for v in value)
-    return f"「{value}」" if len(str(value)) > 12 or " " in str(value) else str(value)
+    text = str(value).replace("\n", " / ")  # a change is said on one line
+    return f"「{text}」" if len(text) > 12 or " " in text else text

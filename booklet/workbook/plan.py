@@ -9,6 +9,7 @@ that matches none is a new record, and a record no row matches is removed.
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 import shutil
 import tempfile
@@ -51,8 +52,8 @@ class Plan:
     lines: list[str] = field(default_factory=list)
     """Every change, one per line."""
     problems: list[Problem] = field(default_factory=list)
-    files: dict[Path, str] = field(default_factory=dict)
-    """The data files to write, with their new text."""
+    files: dict[Path, bytes | None] = field(default_factory=dict)
+    """The data files to write, with their new content (None: to delete)."""
     roster: bool = False
 
     @property
@@ -241,11 +242,31 @@ class _Builder:
             cell = record.cells.get(("handlers",))
             if cell is not None and record.raw.get("handlers"):
                 record.raw["handlers"] = [self._resolve(h, cadres, "干部", cell) for h in record.raw["handlers"]]
+        self._named_in_org("category", [c.get("name") for c in self.org.raw.get("categories") or []
+                                        if isinstance(c, dict)], CATEGORIES.title)
+        self._named_in_org("life_events", self.org.raw.get("life_events") or [], LIFE_EVENTS.title)
+
+    def _named_in_org(self, field_name: str, names: list[Any], sheet: str) -> None:
+        """An item's category and life events, where the sheet gives them, are among those the
+        office lists (事项分类, 人生大事): said at the item's cell, not in the YAML after."""
+        for record in self.records["service"]:
+            cell = record.cells.get((field_name,))
+            written = record.raw.get(field_name)
+            for value in ([written] if isinstance(written, str) else written or []) if cell is not None else []:
+                if value not in names:
+                    close = difflib.get_close_matches(value, [str(n) for n in names], n=1)
+                    hint = f"是不是「{close[0]}」？" if close else f"可填：{'、'.join(map(str, names))}"
+                    self.problems.append(Problem(cell.address, None, None,
+                                                 f"{record.name}: 「{value}」不在「{sheet}」表中：{hint}"))
 
     def _resolve(self, written: str, records: list[_Record], noun: str, cell: Cell) -> str:
-        if any(r.id == written for r in records):
-            return written
-        named = [r for r in records if r.raw.get("name") == written]
+        """The id a station or a handler is given by: its id (in any case), or a name only one
+        has: whole, before its brackets (民政办 for 民政办（社会事务办）), or a part of it."""
+        if any(r.id == written.lower() for r in records):
+            return written.lower()
+        names = [(r, str(r.raw.get("name", ""))) for r in records]
+        named = [r for r, n in names if n == written] or [r for r, n in names if n.split("（")[0] == written] \
+            or [r for r, n in names if written in n]
         if len(named) == 1:
             return named[0].id
         if named:
@@ -273,7 +294,7 @@ class _Builder:
                 self._part(service, part, rows[id(service)])
 
     def _item(self, row: Row, services: list[_Record]) -> _Record | None:
-        given, name = _text(row.cells.get(ITEM_ID)), _text(row.cells.get(ITEM_NAME))
+        given, name = _text(row.cells.get(ITEM_ID)).lower(), _text(row.cells.get(ITEM_NAME))
         if given:
             found = next((s for s in services if s.id == given), None)
             if found is None:
@@ -311,9 +332,18 @@ class _Builder:
                 service.cells[part.within] = first[name]
             else:
                 items = []
+                # A row keeps what a column the sheet lacks held for the same entry: found by
+                # its first column (the material's name), not by its place, which rows
+                # inserted or deleted above it change.
+                earlier = [e for e in current if isinstance(e, dict)] if isinstance(current, list) else []
+                first = part.columns[0]
                 for index, row in enumerate(rows):
-                    base = current[index] if isinstance(current, list) and index < len(current) else {}
-                    record = _Record(copy.deepcopy(base) if isinstance(base, dict) else {})
+                    named = _text(row.cells.get(first.header)) if first.header in row.cells else None
+                    base = next((e for e in earlier if named is not None and str(e.get(first.field, "")).strip() == named),
+                                earlier[index] if named is None and index < len(earlier) else {})
+                    if base in earlier:
+                        earlier.remove(base)
+                    record = _Record(copy.deepcopy(base))
                     for column in part.columns:
                         if column.header in row.cells:
                             self._put(record, column, row.cells[column.header])
@@ -345,7 +375,7 @@ class _Builder:
                 cell, header = self._cell(record, model, loc)
                 if cell is not None and cell.address in said:
                     continue  # already said of that cell (a station that is not one)
-                _, message, _ = describe(error, model)
+                message = _in_sheet_words(describe(error, model)[1])
                 subject = " ".join(p for p in (who, header) if p)
                 where = cell.address if cell is not None else (record.row or self._file(record, model))
                 self.problems.append(Problem(where, None, None, f"{subject}: {message}" if subject else message))
@@ -413,16 +443,18 @@ class _Builder:
 
     # --- the files as they will be ----------------------------------------------------
 
-    def files(self) -> dict[Path, str]:
+    def files(self) -> dict[Path, bytes | None]:
+        """Each data file that changes, as it will be written (None: deleted), in the file's
+        own line endings."""
         data = self.project.data_dir
-        files: dict[Path, str] = {}
+        files: dict[Path, str | None] = {}
         if self.org.raw != self.org_raw:
             path = data / ORG_FILE
-            files[path] = edit_mapping(path.read_text(encoding="utf-8"), self.org_raw, self.org.raw)
+            files[path] = edit_mapping(_text_of(path), self.org_raw, self.org.raw)
         self._list_file(files, data / STATIONS_FILE, "stations", "station")
         self._list_file(files, data / CADRES_FILE, "cadres", "cadre")
         self._service_files(files)
-        return files
+        return {path: None if text is None else _as_the_file_was(path, text) for path, text in files.items()}
 
     def _list_file(self, files: dict[Path, str], path: Path, key: str, kind: str) -> None:
         edits = ListEdits(key)
@@ -440,7 +472,7 @@ class _Builder:
         if self._order_changed(kind):
             edits.order = [r.id for r in self.records[kind] if r.current is not None]
         if edits:
-            files[path] = edit_list(path.read_text(encoding="utf-8"), edits)
+            files[path] = edit_list(_text_of(path), edits)
 
     def _edits(self, edits: ListEdits, kind: str, records: list[_Record], removed: list[BaseModel]) -> None:
         for record in records:
@@ -506,11 +538,14 @@ class _Builder:
                 if before != ids:
                     by_file.setdefault(path, ListEdits("services")).order = ids
         for path, edits in by_file.items():
-            if edits:
-                texts[path] = edit_list(path.read_text(encoding="utf-8"), edits)
+            kept = order.get(path, [])
+            if edits.removed and not kept and not edits.added:
+                texts[path] = None  # its last item removed: the file goes
+            elif edits:
+                texts[path] = edit_list(_text_of(path), edits)
         for path, records in new_files.items():
             if path.exists():  # a file of that name holds other items: add to it
-                texts[path] = edit_list(texts.get(path) or path.read_text(encoding="utf-8"),
+                texts[path] = edit_list(texts.get(path) or _text_of(path),
                                         ListEdits("services", added=[(r, None) for r in records]))
             else:
                 texts[path] = new_list_file("services", records, f"服务事项：{records[0].get('category')}。")
@@ -528,7 +563,7 @@ def _place(problem: Problem) -> tuple:
     return (order.index(sheet) if sheet in order else len(order), int(row), column, problem.file)
 
 
-def _check_result(data_dir: Path, files: dict[Path, str]) -> list[Problem]:
+def _check_result(data_dir: Path, files: dict[Path, bytes | None]) -> list[Problem]:
     """Every problem of the data as it would be after the import: it is written only if sound."""
     from booklet.data.checks import check_data
 
@@ -538,10 +573,13 @@ def _check_result(data_dir: Path, files: dict[Path, str]) -> list[Problem]:
         for folder in (copy_dir, *copy_dir.rglob("*")):  # a read-only data folder gives a read-only copy
             if folder.is_dir() and not folder.is_symlink():
                 folder.chmod(0o755)
-        for path, text in files.items():
+        for path, content in files.items():
             target = copy_dir / path.relative_to(data_dir)
+            if content is None:
+                target.unlink()
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            target.write_bytes(content)
         project = check_data(copy_dir)
         shown_as, real = display_path(copy_dir), display_path(data_dir)
         return [Problem(p.file.replace(shown_as, real, 1), p.line, p.column, f"（导入后）{p.message}")
@@ -564,6 +602,24 @@ def _as_written(record: _Record, new: BaseModel, old: dict[str, Any]) -> dict[st
             before = [f for f in fields[:fields.index(name)] if f in ordered]
             ordered.insert(ordered.index(before[-1]) + 1 if before else 0, name)
     return {k: raw[k] for k in ordered}
+
+
+def _in_sheet_words(message: str) -> str:
+    """A message written for the YAML files said for the sheet: its columns have no keys."""
+    message = re.sub(r"缺少必填字段 [a-z_]+（([^）]+)）", r"「\1」不能为空", message)
+    return re.sub(r"（[a-z_]+）", "", message)
+
+
+def _text_of(path: Path) -> str:
+    """A data file's text as it is edited: without a byte-order mark, lines ending in \\n."""
+    return path.read_text(encoding="utf-8-sig")
+
+
+def _as_the_file_was(path: Path, text: str) -> bytes:
+    """`text` written with the file's own byte-order mark and line endings, if it had them."""
+    before = path.read_bytes() if path.exists() else b""
+    data = text.replace("\n", "\r\n") if b"\r\n" in before else text
+    return (b"\xef\xbb\xbf" if before.startswith(b"\xef\xbb\xbf") else b"") + data.encode("utf-8")
 
 
 def _text(cell: Cell | None) -> str:

@@ -23,6 +23,7 @@ from booklet.workbook.export import ORG_HEADERS
 from booklet.workbook.layout import CADRES, GUIDE, ITEM_ID, ITEM_NAME, SHEETS, Column, Sheet
 
 EXCEL_ROWS = 1_048_576  # the most a sheet can have
+EXCEL_CELL = 32_767  # the most characters a cell holds
 MAX_ROWS = 10_000  # a county's staff or items several times over
 
 
@@ -66,6 +67,7 @@ class Workbook:
 
 def read(path: Path) -> Workbook:
     book = _open(path)
+    formulas = _formulas(path)
     display = display_path(path)
     result = Workbook()
     known = {_norm(t): spec for spec in SHEETS for t in (spec.title, *spec.also)}
@@ -86,7 +88,7 @@ def read(path: Path) -> Workbook:
         if spec.title in result.tables:
             result.problems.append(Problem(display, None, None, f"有两张「{spec.title}」工作表，请删掉一张"))
             continue
-        table = _table(display, sheet, spec, result.problems)
+        table = _table(display, sheet, spec, result.problems, formulas.get(sheet.title, set()))
         if table is not None:
             result.tables[spec.title] = table
     return result
@@ -120,21 +122,36 @@ def _open(path: Path):
     return book
 
 
+def _formulas(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """By sheet, the cells that hold a formula: the values read are the results the file keeps."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        return {sheet.title: {(c.row, c.column) for row in sheet.iter_rows() for c in row
+                              if getattr(c, "data_type", None) == "f"}
+                for sheet in book.worksheets}
+    finally:
+        book.close()
+
+
 def _norm(text: Any) -> str:
     return "" if text is None else re.sub(r"\s+", "", halfwidth(str(text)))
 
 
-def _table(display: str, sheet, spec: Sheet, problems: list[Problem]) -> Table | None:
+def _table(display: str, sheet, spec: Sheet, problems: list[Problem], formulas: set[tuple[int, int]]) -> Table | None:
     from openpyxl.utils import get_column_letter
 
-    merged = {}
+    merged, carried = {}, set()
     for cells in sheet.merged_cells.ranges:
         value = sheet.cell(cells.min_row, cells.min_col).value
         for row in range(cells.min_row, cells.max_row + 1):
             for column in range(cells.min_col, cells.max_col + 1):
                 merged[(row, column)] = value
+                if (row, column) != (cells.min_row, cells.min_col):
+                    carried.add((row, column))
     if spec.kind == "org":
-        return _org_table(display, sheet, spec, merged, problems)
+        return _org_table(display, sheet, spec, merged, problems, formulas)
     columns = {**({ITEM_ID: None, ITEM_NAME: None} if spec.kind == "part" else {}),
                **{c.header: c for c in spec.columns}}
     names = {_norm(h): header for header, c in columns.items()
@@ -173,18 +190,42 @@ def _table(display: str, sheet, spec: Sheet, problems: list[Problem]) -> Table |
         return None
     rows = []
     for number in range(header_row + 1, sheet.max_row + 1):
-        if all(sheet.cell(number, c).value in (None, "") or (number, c) in merged for c in taken.values()):
-            continue  # a blank row (a merged cell running past it does not make it a row)
-        cells = {}
+        cells, own = {}, False
         for header, column in taken.items():
             raw = merged.get((number, column), sheet.cell(number, column).value)
-            letter = get_column_letter(column)
-            cells[header] = Cell(cell_value(raw, columns[header]), f"{where}!{letter}{number}")
-        rows.append(Row(number, cells, f"{where}!{number}"))
+            address = f"{where}!{get_column_letter(column)}{number}"
+            said = _unusable(raw, (number, column) in formulas) or _too_long(raw)
+            if said:
+                problems.append(Problem(address, None, None, said))
+            cells[header] = Cell(cell_value(raw, columns[header]), address)
+            # A merged cell's value carried down does not make a row of its own.
+            own = own or (cells[header].value is not None and (number, column) not in carried)
+        if own:
+            rows.append(Row(number, cells, f"{where}!{number}"))
     return Table(spec, sheet.title, rows, set(taken))
 
 
-def _org_table(display: str, sheet, spec: Sheet, merged: dict, problems: list[Problem]) -> Table | None:
+def _too_long(raw: Any) -> str | None:
+    if isinstance(raw, str) and len(raw) > EXCEL_CELL:
+        return f"这一格有 {len(raw)} 个字，超过了 Excel 一格能放的 {EXCEL_CELL} 个字：请删减"
+    return None
+
+
+EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+
+
+def _unusable(raw: Any, formula: bool) -> str | None:
+    """Why a cell's value cannot be read as data: a formula's error, or a formula whose result
+    the file does not hold (saved by a program that does not calculate)."""
+    if isinstance(raw, str) and raw.strip() in EXCEL_ERRORS:
+        return f"「{raw.strip()}」是公式算出的错误值：请改成要导入的内容"
+    if formula and raw is None:
+        return "这一格是公式，但文件里没有它算出的值：请在 Excel 或 WPS 中打开、保存一次再导入，或把公式换成内容"
+    return None
+
+
+def _org_table(display: str, sheet, spec: Sheet, merged: dict, problems: list[Problem],
+               formulas: set[tuple[int, int]]) -> Table | None:
     """单位信息: one row per field, named in its first column, its value in the second."""
     where = f"{display}:{sheet.title}"
     by_name = {_norm(h): c for c in spec.columns for h in c.headers}
@@ -204,6 +245,9 @@ def _org_table(display: str, sheet, spec: Sheet, merged: dict, problems: list[Pr
             problems.append(Problem(address, None, None, f"「{column.header}」出现了两次"))
             continue
         raw = row[1].value if len(row) > 1 else None
+        said = _unusable(raw, (row[0].row, 2) in formulas) or _too_long(raw)
+        if said:
+            problems.append(Problem(f"{where}!B{row[0].row}", None, None, said))
         cells[column.header] = Cell(cell_value(raw, column), f"{where}!B{row[0].row}")
     return Table(spec, sheet.title, [Row(1, cells, where)], set(cells))
 
@@ -227,9 +271,15 @@ def cell_value(raw: Any, column: Column | None) -> Any:
     if isinstance(raw, int):
         return raw if column is not None and column.number else str(raw)
     text = str(raw).strip()
+    if len(text) > EXCEL_CELL:
+        text = text[:EXCEL_CELL]  # more than a cell holds: the check of the result says where
     if column is not None and (column.number or column.phone or column.date or column.choices
-                               or column.field in ("id", "station", "handlers")):
-        text = halfwidth(text).strip()
+                               or column.field in ("id", "station", "handlers", "area_code")):
+        text = halfwidth(text).strip().lstrip("'")  # 'text: how WPS and LibreOffice mark a number kept as text
+    if column is not None and column.field == "id":
+        text = text.lower()  # ids are lower case: DIBAO is dibao
+    if column is not None and column.field == "area_code" and re.fullmatch(r"[1-9]\d{1,2}", text):
+        text = "0" + text  # stored as a number, it lost its 0
     if column is not None and column.number and re.fullmatch(r"\d{1,9}", text):
         return int(text)
     return text or None

@@ -7,7 +7,9 @@ record is placed after the last record of its group, separated as the others are
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
+import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -16,13 +18,19 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 
-def _yaml() -> YAML:
+def _yaml(text: str = "") -> YAML:
+    """ruamel.yaml set to write as `text` is written: lists as "  - id: …" (the data files
+    as shipped) or as "- id: …" at the key's own indent, whichever the file uses."""
+    found = re.search(r"^( *)-( +)\S", text, re.MULTILINE)
+    offset, sequence = (len(found[1]), len(found[1]) + 1 + len(found[2])) if found else (2, 4)
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)  # as the data files are written: "  - id: …"
+    yaml.indent(mapping=2, sequence=sequence, offset=offset)
     return yaml
 
 
@@ -45,12 +53,12 @@ class ListEdits:
 
 def edit_list(text: str, edits: ListEdits) -> str:
     if edits.updated:
-        document = _yaml().load(text)
+        document = _yaml(text).load(text)
         for entry in document[edits.key]:
             if isinstance(entry, CommentedMap) and entry.get("id") in edits.updated:
                 old, new = edits.updated[entry["id"]]
                 _merge(entry, old, new)
-        text = _dump(document)
+        text = _dump(document, text)
     for record_id in edits.removed:
         text = _remove(text, edits.key, record_id)
     if edits.order:
@@ -61,9 +69,9 @@ def edit_list(text: str, edits: ListEdits) -> str:
 
 
 def edit_mapping(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
-    document = _yaml().load(text)
+    document = _yaml(text).load(text)
     _merge(document, old, new)
-    return _dump(document)
+    return _dump(document, text)
 
 
 def new_list_file(key: str, records: list[dict[str, Any]], heading: str) -> str:
@@ -75,34 +83,90 @@ def new_list_file(key: str, records: list[dict[str, Any]], heading: str) -> str:
 # --- fields changed in place ----------------------------------------------------------------
 
 def _merge(node: CommentedMap, old: dict[str, Any], new: dict[str, Any]) -> None:
-    for key in [k for k in old if k not in new]:
-        node.pop(key, None)
-    for position, (key, value) in enumerate(new.items()):
-        if key in old and old[key] == value:
-            continue
-        current = node.get(key)
-        if isinstance(value, dict) and isinstance(old.get(key), dict) and isinstance(current, CommentedMap):
-            _merge(current, old[key], value)
-        elif isinstance(value, list) and isinstance(old.get(key), list) and isinstance(current, CommentedSeq):
-            _merge_list(current, old[key], value)
-        elif key in node:
-            node[key] = _node(value, like=current)
-        else:
-            node.insert(min(position, len(node)), key, _node(value))
+    with _tail_kept(node):
+        for key in [k for k in old if k not in new]:
+            node.pop(key, None)
+        for position, (key, value) in enumerate(new.items()):
+            if key in old and old[key] == value:
+                continue
+            current = node.get(key)
+            if isinstance(value, dict) and isinstance(old.get(key), dict) and isinstance(current, CommentedMap):
+                _merge(current, old[key], value)
+            elif isinstance(value, list) and isinstance(old.get(key), list) and isinstance(current, CommentedSeq):
+                _merge_list(current, old[key], value)
+            elif key in node:
+                node[key] = _node(value, like=current)
+            else:
+                node.insert(min(position, len(node)), key, _node(value))
 
 
 def _merge_list(node: CommentedSeq, old: list[Any], new: list[Any]) -> None:
-    for index, value in enumerate(new[:len(old)]):
-        if old[index] == value:
+    """Entries kept stay as they are, comments and all; an entry changed in place is merged;
+    inserted and deleted ones are inserted and deleted where they are."""
+    keys = [repr(v) for v in old], [repr(v) for v in new]
+    with _tail_kept(node):
+        opcodes = difflib.SequenceMatcher(None, *keys, autojunk=False).get_opcodes()
+        for tag, i1, i2, j1, j2 in reversed(opcodes):  # from the end: the indices before stay right
+            if tag == "equal":
+                continue
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                for offset in range(i2 - i1):
+                    before, after = old[i1 + offset], new[j1 + offset]
+                    if isinstance(before, dict) and isinstance(after, dict) and isinstance(node[i1 + offset], CommentedMap):
+                        _merge(node[i1 + offset], before, after)
+                    else:
+                        node[i1 + offset] = _node(after)
+                continue
+            for index in range(i2 - 1, i1 - 1, -1):
+                del node[index]
+            for offset, value in enumerate(new[j1:j2]):
+                node.insert(i1 + offset, _node(value))
+
+
+@contextlib.contextmanager
+def _tail_kept(node: Any):
+    """What follows a collection's last line, kept after it whatever the change does to its
+    last entry. ruamel.yaml keeps the blank line and the comments after a record (the next
+    group's heading, 「# ---- 民政办 ----」) with its last value: a field added after it would be
+    written under the next heading, and the last field removed would take the heading along."""
+    tail = _tail(node)
+    token = _token(*tail) if tail else None
+    after = ""
+    if token is not None:
+        own, newline, after = token.value.partition("\n")  # the last line's own comment stays with it
+        token.value = own + newline
+    yield
+    if not after:
+        return
+    tail = _tail(node)
+    if tail is None:
+        return
+    token = _token(*tail)
+    if token is not None:
+        token.value = (token.value if token.value.endswith("\n") else token.value + "\n") + after
+    else:
+        slot = 2 if isinstance(tail[0], CommentedMap) else 0
+        entry = tail[0].ca.items.setdefault(tail[1], [None, None, None, None] if slot == 2 else [None, None])
+        entry[slot] = CommentToken("\n" + after, CommentMark(0), None)
+
+
+def _tail(node: Any) -> tuple[Any, Any] | None:
+    """The deepest last entry of a collection: where ruamel.yaml keeps what follows it."""
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node):
+        key = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+        value = node[key]
+        if isinstance(value, (CommentedMap, CommentedSeq)) and len(value):
+            node = value
             continue
-        if isinstance(value, dict) and isinstance(old[index], dict) and isinstance(node[index], CommentedMap):
-            _merge(node[index], old[index], value)
-        else:
-            node[index] = _node(value)
-    for index in range(len(old) - 1, len(new) - 1, -1):
-        del node[index]
-    for value in new[len(old):]:
-        node.append(_node(value))
+        return node, key
+    return None
+
+
+def _token(container: Any, key: Any) -> CommentToken | None:
+    entry = container.ca.items.get(key)
+    if not entry:
+        return None
+    return entry[2] if isinstance(container, CommentedMap) else entry[0]
 
 
 def _node(value: Any, like: Any = None) -> Any:
@@ -127,9 +191,9 @@ def _node(value: Any, like: Any = None) -> Any:
     return value
 
 
-def _dump(document: Any) -> str:
+def _dump(document: Any, like: str = "") -> str:
     buffer = io.StringIO()
-    _yaml().dump(document, buffer)
+    _yaml(like).dump(document, buffer)
     return buffer.getvalue()
 
 
@@ -202,7 +266,7 @@ def _remove(text: str, key: str, record_id: str) -> str:
 def _insert(text: str, key: str, record: dict[str, Any], after: str | None) -> str:
     lines = text.splitlines(keepends=True)
     spans = _spans(text, key)
-    block = _dump({key: CommentedSeq([_node(record)])}).splitlines(keepends=True)[1:]
+    block = _dump({key: CommentedSeq([_node(record)])}, text).splitlines(keepends=True)[1:]
     if not spans:
         return text.rstrip("\n") + "\n" + "".join(block)
     end = next((e for found, _, e in spans if found == after), spans[-1][2])
