@@ -63,7 +63,7 @@ def _put(sheet_name: str, column: str, value, **where):
         sheet = book[sheet_name]
         headers = {c.value: c.column for c in sheet[1]}
         row = _find(sheet, **where) if where else sheet.max_row + 1
-        sheet.cell(row, headers[column], value)
+        sheet.cell(row, headers[column]).value = value  # None clears it
     return edit
 
 
@@ -426,3 +426,122 @@ def test_a_file_that_is_not_a_workbook(minimal: Path, workdir: Path):
     result = run_cli("import", "roster.xlsx", "--data", "data")
     assert result.code == 1
     assert result.stderr.startswith("错误：roster.xlsx 不是能打开的 Excel 文件（.xlsx）")
+
+
+# --- found by an attack: each once broke the YAML or said too little ------------------------
+
+def _column(sheet, header: str) -> int:
+    return next(c.column for c in sheet[1] if c.value == header)
+
+
+def test_a_material_inserted_where_a_column_is_missing_takes_nothing_from_its_neighbour(demo: Path):
+    def edit(book):
+        sheet = book["申请材料"]
+        sheet.delete_cols(_column(sheet, "备注"))
+        row = _find(sheet, 事项编号="dibao")
+        sheet.insert_rows(row)
+        for header, value in {"事项编号": "dibao", "材料名称": "户口簿", "材料类型": "原件", "份数": 1}.items():
+            sheet.cell(row, _column(sheet, header), value)
+    _edit(demo / "数据汇总.xlsx", edit)
+
+    preview = _import()
+    assert preview.stdout.splitlines() == ["服务事项 最低生活保障申请（dibao）：申请材料 新增 「户口簿」", PENDING]
+    assert _import("--apply").code == 0
+
+    dibao = next(s for s in load(demo / "data").services if s.id == "dibao")
+    assert [m.name for m in dibao.materials][:2] == ["户口簿", "最低生活保障申请书"]
+    assert dibao.materials[0].note is None
+    assert dibao.materials[1].note == "在窗口领取或由村（社区）提供，申请人签字并按手印"
+
+
+def test_a_last_field_added_or_cleared_keeps_the_next_groups_heading(demo: Path):
+    def edit(book):
+        _put("干部", "排列顺序", None, 姓名="叶婉婷")(book)   # an empty order cell keeps the order
+        _put("干部", "办公电话", "0571-8000 0110", 姓名="叶婉婷")(book)
+        _put("服务事项", "温馨提示", None, 事项编号="dibao")(book)
+    _edit(demo / "数据汇总.xlsx", edit)
+
+    assert _import("--apply").code == 0
+
+    cadres = (demo / "data" / "cadres.yaml").read_text(encoding="utf-8")
+    assert "    office_phone: 0571-8000 0110\n    order: 4\n\n  # ---- 民政办（社会事务办）----\n" in cadres \
+        or "    order: 4\n    office_phone: 0571-8000 0110\n\n  # ---- 民政办（社会事务办）----\n" in cadres
+    services = (demo / "data" / "services" / "shehui-jiuzhu.yaml").read_text(encoding="utf-8")
+    assert "notes:" not in services.split("  - id: tekun")[0]
+    assert "\n\n  - id: tekun" in services  # the blank line between the items stays
+    assert _import().stdout.splitlines() == [NO_CHANGE]
+
+
+def test_a_file_in_the_other_list_style_and_with_windows_line_endings_keeps_both(demo: Path):
+    path = demo / "data" / "cadres.yaml"
+    text = path.read_text(encoding="utf-8")
+    flat = text.replace("\n  - ", "\n- ").replace("\n    ", "\n  ").replace("\n      - ", "\n    - ")
+    path.write_bytes(flat.replace("\n", "\r\n").encode("utf-8"))
+    _edit(demo / "数据汇总.xlsx", _append("干部", {"姓名": "王小明", "所在站所": "minzheng", "职务": "民政助理员",
+                                                "工作职责": "低保申请受理", "手机号码": "13900000999"}))
+
+    result = _import("--apply")
+
+    assert result.code == 0, result.stderr
+    written = path.read_bytes()
+    assert b"\r\n- id: wangxiaoming\r\n  name: " in written and b"\n  - id:" not in written
+    assert written.count(b"\n") == written.count(b"\r\n")
+
+
+def test_the_last_items_of_a_category_removed_with_it_remove_their_file(demo: Path):
+    def edit(book):
+        for sheet_name in ("服务事项", "受理条件", "申请材料", "办理流程", "特殊环节", "常见问题"):
+            sheet = book[sheet_name]
+            column = _column(sheet, "事项分类" if sheet_name == "服务事项" else "事项编号")
+            ids = {s.id for s in load(demo / "data").services if s.category == "退役军人服务"}
+            for row in range(sheet.max_row, 1, -1):
+                value = sheet.cell(row, column).value
+                if value == "退役军人服务" or value in ids:
+                    sheet.delete_rows(row)
+        _delete("事项分类", 分类名称="退役军人服务")(book)
+    _edit(demo / "数据汇总.xlsx", edit)
+
+    result = _import("--apply")
+
+    assert result.code == 0, result.stderr
+    assert not (demo / "data" / "services" / "tuiyi-junren.yaml").exists()
+    assert "services/tuiyi-junren.yaml 已没有事项，已删除" in result.stdout
+
+
+def test_no_materials_is_said_and_blank_looking_rows_are_blank(demo: Path):
+    def edit(book):
+        sheet = book["申请材料"]
+        while (row := next((r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "dibao"), None)):
+            sheet.delete_rows(row)
+        _append("申请材料", {"事项编号": "dibao", "材料名称": "无需材料"})(book)
+        book["干部"].cell(book["干部"].max_row + 2, 2, "\u3000")  # a row with an ideographic space only
+    _edit(demo / "数据汇总.xlsx", edit)
+
+    assert _import().stdout.splitlines() == ["服务事项 最低生活保障申请（dibao）：申请材料 6 项 → 无需材料", PENDING]
+
+
+def test_a_formula_without_its_result_or_with_an_error_is_said_at_its_cell(demo: Path):
+    def edit(book):
+        _put("干部", "办公电话", '="0571-8000"&"0202"', 姓名="孙国栋")(book)  # saved here without a result
+        _put("干部", "职务", "#N/A", 姓名="黄丽萍")(book)
+    _edit(demo / "数据汇总.xlsx", edit)
+
+    result = _import()
+
+    assert result.code == 1
+    assert "这一格是公式，但文件里没有它算出的值" in result.stderr
+    assert "「#N/A」是公式算出的错误值" in result.stderr
+
+
+def test_a_person_moved_to_another_office_goes_to_the_end_of_its_group(demo: Path):
+    _edit(demo / "数据汇总.xlsx", _put("干部", "所在站所", "民政办", 姓名="叶婉婷"))
+
+    preview = _import()
+    assert preview.stdout.splitlines()[0] == "干部 叶婉婷（yewanting）：所在站所 bianmin → minzheng"
+    assert _import("--apply").code == 0
+
+    project = load(demo / "data")
+    staff = [c for c in project.cadres if c.station == "minzheng"]
+    assert staff[-1].id == "yewanting" and staff[-1].order == max(c.order for c in staff[:-1]) + 1
+    text = (demo / "data" / "cadres.yaml").read_text(encoding="utf-8")
+    assert text.index("id: yewanting") > text.index("# ---- 民政办（社会事务办）----")

@@ -461,7 +461,11 @@ class _Builder:
         self._edits(edits, kind, self.records[kind], self.removed[kind])
         if kind == "cadre":
             for record in self.records[kind]:
-                if record.current is None:
+                moved = record.current is not None and record.current.station != record.raw.get("station")
+                if moved:  # taken out of the old office's group, put at the end of the new one's
+                    edits.updated.pop(record.id, None)
+                    edits.removed.add(record.id)
+                if record.current is None or moved:
                     edits.added.append((self._ordered(record), self._last_of(record, "station")))
         elif kind == "station":
             previous = None
@@ -486,6 +490,8 @@ class _Builder:
         """A new person with an `order` after the last of their office, when the office's
         people have one: appended last otherwise, whatever the file's order said."""
         raw = dict(record.raw)
+        if record.current is not None and raw.get("order") == self.project.origin(record.current).raw.get("order"):
+            raw.pop("order", None)  # its place in the office it left means nothing in the new one
         if raw.get("order") is None:
             orders = [r.raw.get("order") for r in self.records["cadre"]
                       if r.raw.get("station") == raw.get("station") and r is not record and r.current is not None]
@@ -497,7 +503,8 @@ class _Builder:
     def _last_of(self, record: _Record, field_name: str) -> str | None:
         """The id of the last existing record sharing `field_name` with `record` (its group)."""
         same = [r.id for r in self.records["cadre" if field_name == "station" else "service"]
-                if r.current is not None and r.raw.get(field_name) == record.raw.get(field_name)]
+                if r.current is not None and r is not record and r.raw.get(field_name) == record.raw.get(field_name)
+                and getattr(r.current, field_name, None) == r.raw.get(field_name)]
         return same[-1] if same else None
 
     def _service_files(self, files: dict[Path, str]) -> None:
