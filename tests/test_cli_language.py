@@ -3,18 +3,14 @@ errors of a command line written wrong have no English word but the names of opt
 commands and values, and no help line is cut short at 80 columns."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from booklet.cli import app
 from booklet.data import model
 
-from conftest import ROOT
 
 COMMANDS = list(app.registered_commands)
 NAMES = [c.name or c.callback.__name__ for c in COMMANDS]
@@ -38,9 +34,12 @@ def _words_allowed() -> set[str]:
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "80", "TERMINAL_WIDTH": "80"}
-    command = Path(sys.executable).parent / "booklet"  # as the clerk runs it (.venv/bin/booklet)
-    return subprocess.run([str(command), *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    """The command as the clerk runs it, in an 80-column terminal (in this process: a start
+    of the program per case would cost the suite seconds)."""
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, list(args), prog_name="booklet", env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def _english(text: str, typed: tuple[str, ...] = ()) -> list[str]:

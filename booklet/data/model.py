@@ -433,7 +433,7 @@ class TimeLimit(Record):
     stages: list[Stage] = []
     """分段时限，如街道审核 15 天、区里审批 10 天，按先后写。"""
     channels: list[ChannelLimit] = []
-    """各渠道时限不同的，如窗口即办、网上 1 个工作日，逐个写。"""
+    """各渠道时限，各渠道时限不同的，如窗口即办、网上 1 个工作日，逐个写。"""
     note: str | None = None
     """时限说明，如「不含公示时间」。"""
 

@@ -124,8 +124,14 @@ def _open(path: Path):
 
 def _formulas(path: Path) -> dict[str, set[tuple[int, int]]]:
     """By sheet, the cells that hold a formula: the values read are the results the file keeps."""
+    import zipfile
+
     from openpyxl import load_workbook
 
+    with zipfile.ZipFile(path) as archive:  # most workbooks have none: not read twice for nothing
+        if not any(re.search(rb"<f[ >]", archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            return {}
     book = load_workbook(path, read_only=True, data_only=False)
     try:
         return {sheet.title: {(c.row, c.column) for row in sheet.iter_rows() for c in row
