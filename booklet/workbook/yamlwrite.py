@@ -27,11 +27,11 @@ def _yaml(text: str = "") -> YAML:
     as shipped) or as "- id: …" at the key's own indent, whichever the file uses."""
     found = re.search(r"^( *)-( +)\S", text, re.MULTILINE)
     offset, sequence = (len(found[1]), len(found[1]) + 1 + len(found[2])) if found else (2, 4)
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=sequence, offset=offset)
-    return yaml
+    writer = YAML(typ="rt")
+    writer.preserve_quotes = True
+    writer.width = 4096
+    writer.indent(mapping=2, sequence=sequence, offset=offset)
+    return writer
 
 
 @dataclass
