@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from booklet import cards, plates, view
+from booklet.web import site
 from booklet.data import photos
 from booklet.data.load import Project
 from booklet.data.model import PaperSize
@@ -28,12 +30,13 @@ from booklet.view import by_office
 @dataclass(frozen=True)
 class Unit:
     """Outputs rendered together from the same inputs: the booklet's copies, or an office's
-    plates, or an office's cards."""
+    plates, or an office's cards; or a page of the phone edition, already rendered."""
 
     kind: str
     files: tuple[str, ...]
     inputs: str
     station: str | None = None
+    content: bytes | None = field(default=None, compare=False, repr=False)
 
 
 def build(project: Project, out_dir: Path, *, large_print: bool = False, force: bool = False,
@@ -94,6 +97,10 @@ def _units(project: Project, large_print: bool, present: set[str] = frozenset())
     units = [Unit("booklet", copies, digest(tool(), "booklet", shown))] if copies else []
     if editions.large_print or book.LARGE_PRINT_COPY in present:
         units.append(large)
+    if editions.web or any(f.startswith(site.FOLDER + "/") for f in present):
+        # Its pages cost milliseconds: each is rendered, and written only if its bytes changed.
+        units += [Unit("web", (page.filename,), digest(tool(), "web", hashlib.sha256(page.pdf).hexdigest()),
+                       content=page.pdf) for page in site.pages(project)]
     org = project.org.model_dump(mode="json", exclude={"editions"})
     cards_made = {"qr": editions.card_qr, "copies": editions.card_copies}
     for name, staff_of in by_office(project, view.people(project)):
@@ -141,7 +148,8 @@ def _photo_digest(project: Project, photo: str | None) -> str:
 def _render(project: Project, stale: list[Unit], cache: Path | None, staging: Staging,
             progress: Callable[[int, int], None] | None) -> list[Staged]:
     """The stale units' outputs, each written to `staging` as soon as it is rendered."""
-    outputs: list[Staged] = []
+    outputs: list[Staged] = [staging.stage(Output(f, u.content, 1)) for u in stale if u.kind == "web" for f in u.files]
+    stale = [u for u in stale if u.kind != "web"]
     if not stale:
         return outputs
     with _data_kept(), Pool(progress=progress, shared=project, warm_up=get_ready) as pool:
@@ -235,11 +243,12 @@ def card_files(project: Project, *, station: str | None = None, cadre: str | Non
 
 
 def _remove_obsolete(manifest: Manifest, units: list[Unit], out_dir: Path) -> list[str]:
-    """Plates and cards of an office that is gone (or renamed), which an earlier build wrote."""
+    """Plates and cards of an office that is gone (or renamed), and pages of the phone edition
+    of an item that is gone, which an earlier build wrote."""
     current = {f for u in units for f in u.files}
     removed = []
     for filename in sorted(manifest.entries):
-        if filename.startswith((plates.FOLDER + "/", cards.FOLDER + "/")) and filename not in current:
+        if filename.startswith((plates.FOLDER + "/", cards.FOLDER + "/", site.FOLDER + "/")) and filename not in current:
             path = out_dir / filename
             if inside(out_dir, filename) and not path.is_dir():  # nothing but a file of ours is deleted
                 path.unlink(missing_ok=True)

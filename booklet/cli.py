@@ -472,6 +472,7 @@ def _tell(report, out: Path):
     from booklet.cards import FOLDER as CARDS
     from booklet.household.book import LARGE_PRINT_COPY, PRINT_COPY
     from booklet.manifest import FILENAME as MANIFEST
+    from booklet.web.site import FOLDER as WEB
 
     if report.finished:
         _err(f"上次生成在放入文件时被中断，只放好了一部分；已把其余 {len(report.finished)} 个文件放好："
@@ -479,13 +480,21 @@ def _tell(report, out: Path):
     for name in report.ignored:
         _err(f"警告：{out / MANIFEST} 中的「{name}」不是输出目录里的文件，已忽略（这个记录文件可能被改动过）")
     written = report.written
+    web = [item for item in written if item.path.parent.name == WEB or item.path.parent.parent.name == WEB]
+    if web:  # pages by the dozen: said as one edition
+        size = sum(item.size for item in web)
+        typer.echo(f"已生成 {out / WEB}/ 中的 {len(web)} 个文件（手机版网页，共 {size // 1024 + 1} KB）："
+                   f"双击其中的 index.html 即可打开，也可整个文件夹放到网站上")
     for item in written:
+        if item in web:
+            continue
         duplex = item.path.name == PRINT_COPY or item.path.parent.name == CARDS
         unit = "张 A4 纸（双面打印）" if duplex else "张工作表" if item.path.suffix == ".xlsx" else "页"
         size = f"{item.size / 1024 / 1024:.1f} MB" if item.size >= 100_000 else f"{item.size // 1024 + 1} KB"
         typer.echo(f"已生成 {item.path}（{item.pages} {unit}，{size}）")
     for filename in report.removed:
-        typer.echo(f"已删除 {out / filename}（这个站所已不在数据中）")
+        gone = "这个事项" if filename.startswith(WEB + "/") else "这个站所"
+        typer.echo(f"已删除 {out / filename}（{gone}已不在数据中）")
     if report.unchanged:
         typer.echo(f"数据没有变化、保持原样的文件 {len(report.unchanged)} 个（要全部重新生成，加 --force）")
     if not written and not report.removed:

@@ -112,16 +112,21 @@ def finish_moving(out_dir: Path) -> tuple[list[Move], list[str]]:
     return done, now
 
 
+# What a build writes: PDFs, and the phone edition's pages, scripts and style.
+OUTPUT_SUFFIXES = (".pdf", ".html", ".js", ".css")
+
+
 def _sound(out_dir: Path, folder: Path, move: Move) -> bool:
     """Whether `move` is one a build of ours made: a file of its staging folder, a folder of the
-    output folder's own (not a link to elsewhere), to a PDF of the output folder, not hidden."""
+    output folder's own (not a link to elsewhere), to an output of the output folder (a PDF, a
+    page of the phone edition), not hidden."""
     names = vars(move).values()
     if not all(isinstance(v, str) and "\0" not in v for v in names) or "\0" in folder.name:
         return False
     filename = PurePosixPath(move.filename)
     return (folder.name.startswith(PREFIX) and folder.parent == out_dir and _plain_name(folder.name)
             and folder.is_dir() and not folder.is_symlink() and _plain_name(move.staged)
-            and filename.suffix == ".pdf" and not any(part.startswith(".") for part in filename.parts)
+            and filename.suffix in OUTPUT_SUFFIXES and not any(part.startswith(".") for part in filename.parts)
             and inside(out_dir, move.filename) and not (out_dir / move.filename).is_dir())
 
 

@@ -267,6 +267,8 @@ class Editions(Record):
     """联系卡二维码，tel（扫码拨号，默认）或 vcard（扫码把联系人存入通讯录）。"""
     card_copies: Annotated[Count, Field(ge=1, le=100)] = 10
     """联系卡份数，每人印几张，默认 10（一人一整张 A4）。"""
+    web: YesNo = True
+    """手机版，「网页版」文件夹里的网页，可放到网站或公众号上，也可直接打开；不要的填 否。"""
 
 
 class Org(Record):
