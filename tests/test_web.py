@@ -1,0 +1,115 @@
+"""The phone edition (网页版): written by every build, every phone a tel: link to the data's
+number, nothing asked of another host, a phone change rewriting only the pages that show it,
+and the search working in a real browser opened from the folder (file://)."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from booklet.data.load import load
+
+from conftest import DEMO, run_cli
+
+WEB = "网页版"
+
+
+def _pages(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*.html")}
+
+
+def test_every_build_writes_the_phone_edition(minimal_built: Path):
+    folder = minimal_built / WEB
+    pages = _pages(folder)
+    project = load(Path("data"))
+    assert {"index.html", "offices.html", "staff.html", "supervision.html"} <= set(pages)
+    assert {f"items/{s.id}.html" for s in project.services} <= set(pages)
+    assert (folder / "search-index.js").read_text(encoding="utf-8").startswith("window.BOOKLET_INDEX = ")
+    assert all('<html lang="zh-CN">' in html for html in pages.values())
+
+
+def test_every_phone_is_a_tel_link_to_a_number_of_the_data(minimal_built: Path):
+    project = load(Path("data"))
+    numbers = {p.tel for c in project.cadres for p in (c.mobile, c.office_phone) if p is not None}
+    numbers |= {s.phone.tel for s in project.stations if s.phone is not None}
+    numbers |= {project.org.supervision.phone.tel, project.org.channels.hotline.tel}
+    pages = _pages(minimal_built / WEB)
+    links = {href for html in pages.values() for href in re.findall(r'href="(tel:[^"]*)"', html)}
+    assert links and links <= numbers
+    staff = pages["staff.html"]
+    assert all(c.dial.tel in staff for c in project.cadres)
+
+
+def test_nothing_is_asked_of_another_host(minimal_built: Path):
+    for name, html in _pages(minimal_built / WEB).items():
+        for attribute, value in re.findall(r'(src|href)="([^"]*)"', html):
+            assert not re.match(r"[a-z]+://", value) or attribute == "href", (name, value)
+        assert "<link" not in html.replace('<link rel="stylesheet" href="', "").replace("style.css", ""), name
+
+
+def test_a_phone_change_rewrites_only_the_pages_that_show_it(minimal_built: Path, minimal: Path):
+    folder = minimal_built / WEB
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+    cadres = minimal / "cadres.yaml"
+    cadres.write_text(cadres.read_text(encoding="utf-8").replace("139 0000 0002", "139 0000 0022"), encoding="utf-8")
+
+    assert run_cli("build", "--data", "data", "--out", "output").code == 0
+
+    changed = sorted(p.relative_to(folder).as_posix() for p in before if p.stat().st_mtime_ns != before[p])
+    assert changed == ["items/gaoling.html", "search-index.js", "staff.html"]
+    assert "139 0000 0022" in (folder / "staff.html").read_text(encoding="utf-8")
+
+
+# --- in a real browser ----------------------------------------------------------------------
+
+QUERIES = {
+    "低保": "最低生活保障申请",
+    "dibao": "最低生活保障申请",
+    "最低生活": "最低生活保障申请",
+    "五保": "特困人员救助供养申请",
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if shutil.which("chromedriver") is None:
+        pytest.fail("没有 chromedriver：make test 的安装步骤会装上 Debian 的 chromium 和 chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=390,844"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.parametrize("query", list(QUERIES))
+def test_a_query_typed_finds_its_item_first(query: str, browser, demo_output: Path):
+    from selenium.webdriver.common.by import By
+
+    browser.get((demo_output / WEB / "index.html").as_uri())
+    box = browser.find_element(By.ID, "q")
+    box.clear()
+    box.send_keys(query)
+    first = browser.find_element(By.CSS_SELECTOR, "#results li a")
+    assert first.text == QUERIES[query]
+    first.click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == QUERIES[query]
+
+
+def test_the_large_text_switch_is_remembered(browser, demo_output: Path):
+    from selenium.webdriver.common.by import By
+
+    browser.get((demo_output / WEB / "index.html").as_uri())
+    browser.find_element(By.ID, "size").click()
+    browser.get((demo_output / WEB / "staff.html").as_uri())
+    size = browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)")
+    assert size >= 24
+    browser.find_element(By.ID, "size").click()
+    assert browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)") >= 18
