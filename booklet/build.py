@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Callable
 
 from booklet import cards, plates, view
-from booklet.web import site
 from booklet.data import photos
 from booklet.data.load import Project
 from booklet.data.model import PaperSize
@@ -25,6 +24,7 @@ from booklet.pdf import cache as parts_cache
 from booklet.pdf.pool import OFFICES, Pool, give_back, shared
 from booklet.pdf.render import get_ready
 from booklet.view import by_office
+from booklet.web import site
 
 
 @dataclass(frozen=True)

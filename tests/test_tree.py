@@ -14,7 +14,8 @@ PACKAGE = ROOT / "booklet"
 LAYERS = [
     ("command", ["booklet.__main__", "booklet.cli", "booklet.cli_zh"]),
     ("the one build", ["booklet.build", "booklet.unchanged"]),
-    ("products", ["booklet.household", "booklet.plates", "booklet.cards", "booklet.notice", "booklet.workbook"]),
+    ("products", ["booklet.household", "booklet.plates", "booklet.cards", "booklet.notice", "booklet.workbook",
+                  "booklet.web"]),
     ("views", ["booklet.view", "booklet.editions"]),
     ("data", ["booklet.data", "booklet.pinyin"]),
     ("pdf", ["booklet.pdf"]),

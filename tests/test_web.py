@@ -11,7 +11,7 @@ import pytest
 
 from booklet.data.load import load
 
-from conftest import DEMO, run_cli
+from conftest import run_cli
 
 WEB = "网页版"
 

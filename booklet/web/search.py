@@ -48,4 +48,4 @@ def entries(all_chapters: list[Chapter]) -> list[dict[str, Any]]:
 def script(all_chapters: list[Chapter]) -> bytes:
     """`search-index.js`: the entries as a global the page's script reads."""
     body = json.dumps({"fields": FIELDS, "items": entries(all_chapters)}, ensure_ascii=False, separators=(",", ":"))
-    return f"window.BOOKLET_INDEX = {body};\n".encode("utf-8")
+    return f"window.BOOKLET_INDEX = {body};\n".encode()
