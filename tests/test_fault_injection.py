@@ -65,8 +65,10 @@ def _left_running(marker: str) -> list[int]:
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.pdf"))
-            if CACHE not in p.relative_to(out).parts and not p.relative_to(out).parts[0].startswith(".")}
+    """Every file a build writes: the PDFs and the phone edition's pages."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.suffix in (".pdf", ".html", ".js", ".css")
+            and CACHE not in p.relative_to(out).parts and not p.relative_to(out).parts[0].startswith(".")}
 
 
 @pytest.fixture(scope="module")

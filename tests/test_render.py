@@ -122,7 +122,7 @@ def test_a_failed_build_keeps_the_earlier_pdf(minimal_built: Path, minimal: Path
     assert result.code == 1
     assert pdf.read_bytes() == before and pdf.stat().st_mtime_ns == stamp
     assert sorted(p.name for p in pdf.parent.iterdir()) == [
-        ".booklet-manifest.json", ".cache", "便民服务一本通-印刷版.pdf", pdf.name, "便民身份证", "联系卡"]
+        ".booklet-manifest.json", ".cache", "便民服务一本通-印刷版.pdf", pdf.name, "便民身份证", "网页版", "联系卡"]
 
 
 def test_same_data_gives_the_same_bytes(minimal: Path, minimal_build: Path, workdir: Path):
