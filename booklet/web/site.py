@@ -7,6 +7,8 @@ whose bytes changed, so a phone change rewrites the pages that show that phone.
 """
 from __future__ import annotations
 
+import hashlib
+
 from booklet import view
 from booklet.data.load import Project
 from booklet.outputs import Output
@@ -36,7 +38,16 @@ def pages(project: Project) -> list[Output]:
     result.append(Output(f"{FOLDER}/search-index.js", search.script(chapters), 1))
     for name in ASSETS:
         result.append(Output(f"{FOLDER}/{name}", (TEMPLATES / "web" / name).read_bytes(), 1))
-    return result
+    return result + [_service_worker(result)]
+
+
+def _service_worker(files: list[Output]) -> Output:
+    """`sw.js`: the site's files, kept for use with no network, under a version that is the
+    digest of them all."""
+    names = sorted(f.filename.removeprefix(FOLDER + "/") for f in files)
+    version = hashlib.sha256(b"".join(f.filename.encode() + f.pdf for f in sorted(files, key=lambda f: f.filename)))
+    script = render_template("web/sw.js", files=["./", *names], version="booklet-" + version.hexdigest()[:16])
+    return Output(f"{FOLDER}/sw.js", script.encode("utf-8"), 1)
 
 
 def _page(filename: str, template: str, **context) -> Output:
