@@ -34,9 +34,13 @@ test: setup $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 # What only the tests use, on top of the set-up (make booklet does not install it).
-$(VENV)/.installed-test: $(INSTALLED) scripts/system-packages
+# axe-core (the accessibility checker the phone edition's tests run in Chromium) from npm,
+# pinned: the same rules on every machine.
+AXE := axe-core@4.14.1
+$(VENV)/.installed-test: $(INSTALLED) scripts/system-packages Makefile
 	@echo "安装测试用的软件包……"
 	@scripts/system-packages test
+	@npm install --silent --no-audit --no-fund --prefix $(VENV)/npm $(AXE)
 	@touch $@
 
 # The fonts are checked on every set-up (booklet fonts): one cut short or replaced since is

@@ -156,3 +156,33 @@ def test_served_over_http_the_site_opens_again_with_the_server_gone(browser, dem
         server.server_close()
     browser.get(address + "items/dibao.html")
     assert "最低生活保障申请" in browser.title
+
+
+AXE = Path(__file__).parent.parent / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["正常字号", "大字"])
+def test_no_serious_accessibility_violation(browser, demo_output: Path, large: bool):
+    """axe-core's WCAG 2.1 A/AA rules on the home page, a search, an item and the staff
+    directory, in both text sizes: no violation of serious or critical impact."""
+    if not AXE.is_file():
+        pytest.fail(f"没有 {AXE}：make test 的安装步骤会用 npm 装上 axe-core")
+    script = AXE.read_text(encoding="utf-8")
+    folder = demo_output / WEB
+    browser.get((folder / "index.html").as_uri())
+    browser.execute_script(f"localStorage.setItem('booklet-large', '{1 if large else 0}')")
+    found = {}
+    for page in ("index.html", "index.html#q=低保", "items/dibao.html", "staff.html"):
+        browser.get((folder / page.split("#")[0]).as_uri() + ("#" + page.split("#")[1] if "#" in page else ""))
+        if "#" in page:
+            browser.refresh()  # the hash alone does not load the page again
+        browser.execute_script(script)
+        browser.set_script_timeout(60)
+        result = browser.execute_async_script(
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}).then(arguments[0])")
+        serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        if serious:
+            found[page] = serious
+        assert browser.execute_script("return document.documentElement.classList.contains('large')") == large
+    assert found == {}
