@@ -105,6 +105,7 @@ def browser():
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=390,844"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # every request the pages make
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     yield driver
     driver.quit()
@@ -186,3 +187,23 @@ def test_no_serious_accessibility_violation(browser, demo_output: Path, large: b
             found[page] = serious
         assert browser.execute_script("return document.documentElement.classList.contains('large')") == large
     assert found == {}
+
+
+def test_no_request_leaves_the_site(browser, demo_output: Path):
+    """Read from the browser's network log: every page, with a search typed, asks only for
+    files of its own folder (and the images it carries as data: addresses)."""
+    import json
+
+    from selenium.webdriver.common.by import By
+
+    folder = demo_output / WEB
+    browser.get_log("performance")  # what earlier tests left
+    for page in ("index.html", "items/dibao.html", "offices.html", "staff.html", "supervision.html"):
+        browser.get((folder / page).as_uri())
+    browser.get((folder / "index.html").as_uri())
+    browser.find_element(By.ID, "q").send_keys("低保")
+    requested = [json.loads(entry["message"])["message"]["params"]["request"]["url"]
+                 for entry in browser.get_log("performance")
+                 if json.loads(entry["message"])["message"]["method"] == "Network.requestWillBeSent"]
+    assert requested
+    assert [url for url in requested if not url.startswith((folder.as_uri(), "data:"))] == []
