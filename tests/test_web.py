@@ -11,7 +11,7 @@ import pytest
 
 from booklet.data.load import load
 
-from conftest import run_cli
+from conftest import DEMO, run_cli
 
 WEB = "网页版"
 
@@ -207,3 +207,17 @@ def test_no_request_leaves_the_site(browser, demo_output: Path):
                  if json.loads(entry["message"])["message"]["method"] == "Network.requestWillBeSent"]
     assert requested
     assert [url for url in requested if not url.startswith((folder.as_uri(), "data:"))] == []
+
+
+def test_the_printed_booklet_carries_the_phone_editions_address(demo_output: Path):
+    """org.yaml's web_url as a QR code on the guide page and the back cover, labelled, decoded
+    from a raster of each page to exactly that address."""
+    from pdfread import page_texts, qr_codes
+
+    address = load(DEMO).org.web_url
+    reading = demo_output / "便民服务一本通.pdf"
+    codes = qr_codes(reading)
+    texts = page_texts(reading)
+    pages = [number for number, found in enumerate(codes, 1) if any(code.text == address for code in found)]
+    assert pages == [2, len(codes)], pages  # the guide page and the back cover
+    assert all("扫码打开手机版" in texts[number - 1] for number in pages)

@@ -294,6 +294,9 @@ class Org(Record):
     """其他联系渠道：书记信箱、邮箱、微信、微博、12345。"""
     remedy: str | None = None
     """救济途径，如「对办理结果不服的，可依法申请行政复议或提起行政诉讼」。"""
+    web_url: WebAddress | None = None
+    """手机版网址，单位把「网页版」文件夹放到网站上后的地址，以 https:// 开头；写了，一本通封底和使用说明页
+    印一个扫码打开手机版的二维码。"""
     categories: Annotated[list[Category], Field(min_length=1)]
     """事项分类，按印刷顺序排列。"""
     life_events: list[Name] = []

@@ -123,7 +123,7 @@ ORG = Sheet("单位信息", "org", (
     *_columns(m.Org, "hall_hours hall_phone"),
     *_columns(m.Supervision, "name phone address", ("supervision",)),
     *_columns(m.Channels, "secretary_mailbox mail_address email wechat weibo website hotline", ("channels",)),
-    *_columns(m.Org, "remedy plate_size"),
+    *_columns(m.Org, "remedy web_url plate_size"),
     *_columns(m.Editions, "reading print_copy large_print plates cards card_qr card_copies", ("editions",)),
 ))
 CATEGORIES = Sheet("事项分类", "category", _columns(m.Category, "name intro"))
