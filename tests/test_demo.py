@@ -68,6 +68,8 @@ def test_every_qr_code_dials_the_right_number_or_opens_the_right_address(demo, b
     addresses = [s.online_url for s in demo.services if s.online_url]
     assert addresses  # the demo shows one
     expected.update(addresses)
+    expected.update([demo.org.web_url] * 2)  # the phone edition, on the guide page and the back cover
+    addresses.append(demo.org.web_url)
     codes = [code for page in qr_codes(booklet_pdf, dpi=200) for code in page]  # 4 pixels a module and more
     assert Counter(code.text for code in codes) == expected
     assert all(re.fullmatch(r"tel:\+86\d{10,11}", code.text) or code.text in addresses for code in codes)
