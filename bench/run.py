@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
+import web  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "output" / "bench"
@@ -157,6 +158,7 @@ def bench(scale: int, runs: int, baseline_runs: int) -> dict:
     median_seconds = {name: statistics.median(values) for name, values in seconds.items()}
     return {
         "scale": scale,
+        "web": web.measure(data, out),
         "runs": runs,
         "baseline_runs": baseline_runs,
         "workers": workers,
@@ -278,6 +280,8 @@ def table(results: list[dict]) -> str:
     for result in results:
         for what, figures, met in targets(result):
             lines.append(f"  {'✓' if met else '✗'} {result['scale']:>2}x {what}：{figures}")
+    lines.append("")
+    lines += web.lines(results)
     lines.append("")
     lines.append("文件                      规模   大小(MB)")
     for result in results:

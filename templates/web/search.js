@@ -25,17 +25,34 @@
 
   function normal(text) { return text.toLowerCase().replace(/\s+/g, ""); }
 
-  function score(item, query) {
-    var total = 0, parts = grams(query), chars = Array.from(query);
+  var prepared = null;
+
+  function prepare(index) {
+    // Each field once in the form a query is matched against: lower case, no spaces, and the
+    // words a query may equal exactly (a name, an alias, a reading, a person).
+    return index.items.map(function (item) {
+      var fields = {};
+      for (var field in WEIGHTS) {
+        var text = item[field] || "";
+        fields[field] = {
+          value: normal(text),
+          words: field === "text" || field === "office" ? [] : text.split(/[、 ]/).map(normal)
+        };
+      }
+      return fields;
+    });
+  }
+
+  function score(fields, query, parts, chars) {
+    var total = 0;
     for (var field in WEIGHTS) {
-      var value = normal(item[field] || "");
+      var value = fields[field].value;
       if (!value) continue;
-      var exact = field !== "text" && field !== "office" &&
-        (item[field] || "").split(/[、 ]/).map(normal).indexOf(query) >= 0;
-      if (exact) total += WEIGHTS[field] * 100;  // the name, an alias or a person, exactly
-      else if (value.indexOf(query) >= 0) total += WEIGHTS[field] * (chars.length + 2) * (value.indexOf(query) === 0 ? 2 : 1);
+      var at = value.indexOf(query);
+      if (fields[field].words.indexOf(query) >= 0) total += WEIGHTS[field] * 100;  // a whole name, alias or person
+      else if (at >= 0) total += WEIGHTS[field] * (chars.length + 2) * (at === 0 ? 2 : 1);
       else if (chars.every(function (c) { return value.indexOf(c) >= 0; })) {
-        // Every character there, not together (「生活 低保」, 「保障 低」): pairs found count more.
+        // Every character there, not together: pairs found count more.
         var hits = 0;
         for (var i = 0; i < parts.length; i++) if (value.indexOf(parts[i]) >= 0) hits += parts[i].length;
         total += WEIGHTS[field] * hits / 2;
@@ -47,9 +64,10 @@
   function search(query) {
     var index = window.BOOKLET_INDEX;
     if (!index || !query) return [];
-    var found = [];
-    for (var i = 0; i < index.items.length; i++) {
-      var s = score(index.items[i], query);
+    prepared = prepared || prepare(index);
+    var parts = grams(query), chars = Array.from(query), found = [];
+    for (var i = 0; i < prepared.length; i++) {
+      var s = score(prepared[i], query, parts, chars);
       if (s > 0) found.push([s, i]);
     }
     found.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
@@ -80,6 +98,7 @@
     }
     var input = document.getElementById("q");
     if (!input) return;
+    if (window.BOOKLET_INDEX) prepared = prepare(window.BOOKLET_INDEX);  // before the first key, not on it
     function run() { var query = normal(input.value); show(search(query), query); }
     input.addEventListener("input", run);
     if (location.hash.indexOf("#q=") === 0) {  // a search passed on as a link: index.html#q=低保
