@@ -83,7 +83,7 @@ def test_one_phone_changed_rerenders_that_office_and_the_booklet_only(built, min
     for name in ("便民身份证/老龄办.pdf", "联系卡/老龄办.pdf"):
         assert after[name] == built[name]  # same bytes, same mtime: not even rewritten
     assert "数据没有变化、保持原样的文件 8 个" in result.stdout  # 2 PDFs, 6 files of the phone edition
-    assert "已生成 output/网页版/ 中的 3 个文件" in result.stdout
+    assert "已生成 output/网页版/ 中的 4 个文件" in result.stdout  # the two pages, the index and sw.js
 
 
 def test_the_large_print_once_made_is_kept_current_by_every_build(built, minimal: Path, workdir: Path):
