@@ -431,8 +431,9 @@ def _one(noun: str, given: str, records: list[tuple[str, ...]]) -> str:
 
     if any(record[0] == given for record in records):
         return given
-    named = [r for r in records if r[1] == given] or [r for r in records if r[1].split("（")[0] == given] \
-        or [r for r in records if given in r[1]]
+    from booklet.view import named as by_name
+
+    named = [records[i] for i in by_name(given, [r[1] for r in records])]
     if len(named) == 1:
         return named[0][0]
     shown = [f"{r[0]}（{'，'.join(r[1:])}）" for r in (named or records)]

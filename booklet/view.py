@@ -258,6 +258,17 @@ def alias_example(all_chapters: list[Chapter], readings: pinyin.Readings | None 
     return None
 
 
+def named(given: str, names: list[str]) -> list[int]:
+    """Which of `names` a clerk means by `given`: those it is whole, else those it is before
+    the brackets of (民政办 for 民政办（社会事务办）), else those it is part of. One match is
+    the record; several ask for an id."""
+    for matches in (lambda n: n == given, lambda n: n.split("（")[0] == given, lambda n: given in n):
+        found = [index for index, name in enumerate(names) if matches(name)]
+        if found:
+            return found
+    return []
+
+
 def people(project: Project, station: str | None = None, cadre: str | None = None) -> list[Cadre]:
     """The staff whose plates or cards are wanted: by office in file order, display order within."""
     chosen = [c for office in offices(project) for c in office.staff]

@@ -24,6 +24,7 @@ from booklet.data import model as m
 from booklet.data.diagnostics import Problem, describe
 from booklet.data.load import CADRES_FILE, ORG_FILE, SERVICES_DIR, STATIONS_FILE, Project, display_path
 from booklet.data.phones import parse_phone
+from booklet.view import named as by_name
 from booklet.workbook.diff import differences
 from booklet.workbook.layout import (
     CADRES,
@@ -264,9 +265,7 @@ class _Builder:
         has: whole, before its brackets (民政办 for 民政办（社会事务办）), or a part of it."""
         if any(r.id == written.lower() for r in records):
             return written.lower()
-        names = [(r, str(r.raw.get("name", ""))) for r in records]
-        named = [r for r, n in names if n == written] or [r for r, n in names if n.split("（")[0] == written] \
-            or [r for r, n in names if written in n]
+        named = [records[i] for i in by_name(written, [str(r.raw.get("name", "")) for r in records])]
         if len(named) == 1:
             return named[0].id
         if named:
